@@ -1,0 +1,168 @@
+package dev.picspace.domain;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Everything picspace records about tenants, categories, pictures and blobs. Implementations:
+ * SQLite (embedded default) and, later, PostgreSQL, from the same migrations.
+ *
+ * <p>Methods that change money-like state (used space, reference counts) are each one transaction
+ * whose conditions are checked by the database itself, so that any number of callers on any
+ * number of nodes cannot overshoot a quota (design: Quota).
+ */
+public interface MetadataStore extends AutoCloseable {
+
+    /** What a new tenant starts with. {@code systemCategories} get the new tenant's id. */
+    record TenantSpec(String nick, long orderedBytes, long freeBytes, LocalDate orderExpiry, boolean signedUrls,
+                      String topAppKey, String topAppSecret, String topSession, Instant created,
+                      List<Category> systemCategories) {}
+
+    /** The bytes a picture now points at, after an upload into an Uploading picture or a replace. */
+    record BlobAttachment(String blobKey, long sizeBytes, String md5, ImageFormat format, int width, int height,
+                          int frames, Instant modified) {}
+
+    /** A blob row: its key, size and how many picture rows (live or recycled) refer to it. */
+    record BlobRecord(String key, long size, long refCount, Instant zeroSince) {}
+
+    /** What fsck found: a number that the store keeps and the number recomputed from the pictures. */
+    record Mismatch(String subject, long stored, long actual) {}
+
+    // ---- tenants ----
+
+    /** @throws Exceptions.DuplicateTenantException when the nick is taken */
+    Tenant createTenant(TenantSpec spec);
+
+    Optional<Tenant> findTenant(long tenantId);
+
+    Optional<Tenant> findTenantByNick(String nick);
+
+    List<Tenant> listTenants();
+
+    /** @throws Exceptions.TenantNotFoundException */
+    void updateQuota(long tenantId, long orderedBytes, long freeBytes, LocalDate orderExpiry);
+
+    /** {@code watermark} null clears the setting. @throws Exceptions.TenantNotFoundException */
+    void updateWatermark(long tenantId, Watermark watermark);
+
+    /** @throws Exceptions.TenantNotFoundException */
+    void updateSignedUrls(long tenantId, boolean signedUrls);
+
+    Optional<TopCredentials> findTopCredentials(String appKey);
+
+    Optional<TopCredentials> findTopCredentialsOfTenant(long tenantId);
+
+    // ---- categories ----
+
+    /**
+     * Inserts a category, checking inside the transaction that the tenant has fewer than
+     * {@code maxPerTenant} and that no sibling has the same name.
+     *
+     * @throws Exceptions.DuplicateCategoryNameException
+     * @throws Exceptions.CategoryRuleException when the tenant already has {@code maxPerTenant}
+     */
+    Category insertCategory(Category category, int maxPerTenant);
+
+    Optional<Category> findCategory(long tenantId, long categoryId);
+
+    /** Ordered by position, then id. */
+    List<Category> findCategories(long tenantId, CategoryQuery query);
+
+    /** @throws Exceptions.DuplicateCategoryNameException @throws Exceptions.CategoryNotFoundException */
+    void updateCategory(long tenantId, long categoryId, String name, long parentId, Instant modified);
+
+    /**
+     * Deletes a category and its children; their pictures move to the default category.
+     * @return false when it did not exist
+     */
+    boolean deleteCategory(long tenantId, long categoryId, Instant modified);
+
+    /** Live pictures per category id (the default category under key 0). */
+    Map<Long, Long> countPicturesByCategory(long tenantId);
+
+    // ---- pictures ----
+
+    /**
+     * Inserts a picture. When it has a blob ({@link PictureStatus#NORMAL}), the same transaction
+     * charges {@code sizeBytes} to the tenant only if it fits its available space, and adds one
+     * reference to the blob row (creating it).
+     *
+     * @throws Exceptions.QuotaExceededException nothing was written
+     */
+    void insertPicture(Picture picture);
+
+    /**
+     * Points a live picture at new bytes (a replace, or the end of an upload into an Uploading
+     * picture) in one transaction: charges the size difference if it fits, moves the reference
+     * from the old blob to the new one, sets status NORMAL.
+     *
+     * @throws Exceptions.QuotaExceededException nothing was written
+     * @throws Exceptions.PictureNotFoundException not there, or recycled
+     */
+    Picture attachBlob(long tenantId, long pictureId, BlobAttachment attachment);
+
+    /** Marks an Uploading picture UploadFail; nothing is charged. */
+    void markUploadFailed(long tenantId, long pictureId, Instant modified);
+
+    Optional<Picture> findPicture(long tenantId, long pictureId);
+
+    Optional<Picture> findPictureByImageId(long tenantId, String imageId);
+
+    /** For serving: any tenant's picture by the token in its URL. */
+    Optional<Picture> findPictureByUrlToken(String urlToken);
+
+    List<Picture> findPictures(long tenantId, PictureQuery query);
+
+    long countPictures(long tenantId, PictureQuery query);
+
+    /** Whether a live picture of the tenant already has this exact title. */
+    boolean titleTaken(long tenantId, String title);
+
+    /** Updates the given non-null fields of a live picture. @return false when it is not there */
+    boolean updatePictureInfo(long tenantId, long pictureId, String title, String description, String tags,
+                              Long categoryId, Instant modified);
+
+    /** Moves live pictures to a category. @return how many moved */
+    int changeCategory(long tenantId, Collection<Long> pictureIds, long categoryId, Instant modified);
+
+    /**
+     * Moves live pictures to the recycle bin and releases their space, in one transaction.
+     * @return how many were moved
+     */
+    int recyclePictures(long tenantId, Collection<Long> pictureIds, Instant now);
+
+    /**
+     * Removes pictures recycled before {@code deletedBefore} (at most {@code limit}), dropping
+     * their blob references. @return the number purged
+     */
+    int purgeRecycled(Instant deletedBefore, int limit);
+
+    // ---- blobs and fsck ----
+
+    Optional<BlobRecord> findBlob(String key);
+
+    void forEachBlobRecord(Consumer<BlobRecord> visitor);
+
+    /** Deletes a blob row only if nothing refers to it (re-checked in the transaction). */
+    boolean deleteBlobRecordIfUnreferenced(String key);
+
+    /** Blob rows whose reference count differs from the pictures that refer to them (also missing rows). */
+    List<Mismatch> findRefCountMismatches();
+
+    /** Sets every blob row's count to the number of pictures referring to it (creating missing rows). */
+    int repairRefCounts();
+
+    /** Tenants whose used space differs from the sum of their live pictures' sizes. */
+    List<Mismatch> findUsageMismatches();
+
+    /** Sets every tenant's used space to the sum of its live pictures' sizes. */
+    int repairUsage();
+
+    @Override
+    void close();
+}

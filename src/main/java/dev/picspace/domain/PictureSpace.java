@@ -1,0 +1,272 @@
+package dev.picspace.domain;
+
+import dev.picspace.domain.Exceptions.CategoryNotFoundException;
+import dev.picspace.domain.Exceptions.CategoryRuleException;
+import dev.picspace.domain.Exceptions.InvalidArgumentException;
+import dev.picspace.domain.Exceptions.PictureNotFoundException;
+import dev.picspace.domain.Exceptions.QuotaExceededException;
+import dev.picspace.domain.Exceptions.TenantNotFoundException;
+
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The picture space: every operation either dialect offers, in domain terms. Gateways translate
+ * their wire formats to these calls and these exceptions to their error codes; nothing here knows
+ * of HTTP or SQL.
+ */
+public final class PictureSpace {
+    public static final String CLIENT_COMPUTER = "client:computer";
+    public static final String CLIENT_PHONE = "client:phone";
+    public static final int MAX_TITLE_LENGTH = 50;
+
+    private final MetadataStore metadata;
+    private final BlobStore blobs;
+    private final ImageProbe probe;
+    private final IdGenerator ids;
+    private final Clock clock;
+    private final ImageLimits limits;
+    private final int maxCategoriesPerTenant;
+
+    public PictureSpace(MetadataStore metadata, BlobStore blobs, ImageProbe probe, IdGenerator ids, Clock clock,
+                        ImageLimits limits, int maxCategoriesPerTenant) {
+        this.metadata = Objects.requireNonNull(metadata);
+        this.blobs = Objects.requireNonNull(blobs);
+        this.probe = Objects.requireNonNull(probe);
+        this.ids = Objects.requireNonNull(ids);
+        this.clock = Objects.requireNonNull(clock);
+        this.limits = Objects.requireNonNull(limits);
+        this.maxCategoriesPerTenant = maxCategoriesPerTenant;
+    }
+
+    public ImageLimits limits() { return limits; }
+
+    public MetadataStore metadata() { return metadata; }
+
+    public BlobStore blobs() { return blobs; }
+
+    public Instant now() { return clock.instant(); }
+
+    // ---------------------------------------------------------------- tenants
+
+    /** Creates a tenant with its system categories and fresh TOP credentials. */
+    public Tenant createTenant(String nick, long orderedBytes, long freeBytes, LocalDate orderExpiry, boolean signedUrls) {
+        if (nick == null || nick.isBlank() || nick.length() > 64)
+            throw new InvalidArgumentException("nick", "nick must be 1..64 characters");
+        if (orderedBytes < 0 || freeBytes < 0)
+            throw new InvalidArgumentException("space", "space sizes cannot be negative");
+        Instant now = clock.instant();
+        List<Category> system = new ArrayList<>();
+        int position = 0;
+        for (CategoryType t : List.of(CategoryType.AUCTION, CategoryType.FIXED))
+            system.add(new Category(ids.nextId(), 0, 0, t.systemName(), t, position++, now, now));
+        String appKey = String.valueOf(10_000_000 + (Math.abs(ids.nextId() % 90_000_000)));
+        return metadata.createTenant(new MetadataStore.TenantSpec(nick, orderedBytes, freeBytes, orderExpiry, signedUrls,
+                appKey, ids.randomHex(16), "ps" + ids.randomHex(20), now, system));
+    }
+
+    public Tenant tenant(long tenantId) {
+        return metadata.findTenant(tenantId).orElseThrow(() -> new TenantNotFoundException("no tenant " + tenantId));
+    }
+
+    // ---------------------------------------------------------------- uploads
+
+    /**
+     * Stores an upload (design: Bytes, write order): stage and hash the bytes, probe them from their
+     * headers, check limits, category and room, give the bytes their content name, then one
+     * metadata transaction charges the quota and inserts the picture. Nothing is acknowledged
+     * before that transaction commits; a failure before it leaves at most an unreferenced blob.
+     */
+    public Picture upload(long tenantId, InputStream bytes, UploadSpec spec) {
+        Tenant tenant = tenant(tenantId);
+        long categoryId = spec.categoryId();
+        requireCategory(tenantId, categoryId);
+        String clientType = spec.clientType() == null || spec.clientType().isBlank() ? CLIENT_COMPUTER : spec.clientType();
+        if (!clientType.equals(CLIENT_COMPUTER) && !clientType.equals(CLIENT_PHONE))
+            throw new InvalidArgumentException("client_type", "client_type must be client:computer or client:phone");
+        BlobStore.StagedBlob staged = blobs.stage(bytes, limits.maxBytes());
+        try {
+            ImageInfo info = probeAndCheck(staged);
+            if (clientType.equals(CLIENT_PHONE) && (info.width() < 480 || info.width() > 620 || info.height() > 960))
+                throw new InvalidArgumentException("img", "a client:phone picture must be 480..620 px wide and at most 960 px high, this one is "
+                        + info.width() + "x" + info.height());
+            // Cheap early refusal so that an upload that cannot fit stores nothing; the conditional
+            // update in insertPicture is what actually guarantees the quota under concurrency.
+            if (tenant.usedBytes() + staged.size() > tenant.availableBytes())
+                throw overQuota(tenant, staged.size());
+            blobs.commit(staged);
+            Instant now = clock.instant();
+            String title = uniqueTitle(tenantId, defaultTitle(spec));
+            Picture p = new Picture(ids.nextId(), ids.nextImageId(), tenantId, categoryId, ids.nextUrlToken(), title,
+                    spec.description(), spec.tags(), spec.imageType() == null ? "default" : spec.imageType(),
+                    PictureStatus.NORMAL, info.format(), info.width(), info.height(), info.frames(), staged.size(),
+                    staged.md5(), staged.sha256(), spec.originalFileName(), clientType, false, null, now, now);
+            metadata.insertPicture(p);
+            return p;
+        } finally {
+            blobs.discard(staged);
+        }
+    }
+
+    /**
+     * Replaces a picture's bytes, keeping its id, URL, title and category. The size difference is
+     * charged atomically; the picture gets a new blob and therefore a new ETag.
+     */
+    public Picture replace(long tenantId, long pictureId, InputStream bytes) {
+        Picture old = livePicture(tenantId, pictureId);
+        BlobStore.StagedBlob staged = blobs.stage(bytes, limits.maxBytes());
+        try {
+            ImageInfo info = probeAndCheck(staged);
+            Tenant tenant = tenant(tenantId);
+            long delta = staged.size() - (old.status() == PictureStatus.NORMAL ? old.sizeBytes() : 0);
+            if (delta > 0 && tenant.usedBytes() + delta > tenant.availableBytes()) throw overQuota(tenant, delta);
+            blobs.commit(staged);
+            return metadata.attachBlob(tenantId, pictureId, new MetadataStore.BlobAttachment(staged.sha256(), staged.size(),
+                    staged.md5(), info.format(), info.width(), info.height(), info.frames(), clock.instant()));
+        } finally {
+            blobs.discard(staged);
+        }
+    }
+
+    private ImageInfo probeAndCheck(BlobStore.StagedBlob staged) {
+        if (staged.size() == 0) throw new Exceptions.InvalidImageException("the image is empty (0 bytes)");
+        ImageInfo info = probe.probe(staged.file(), limits);
+        limits.check(info, staged.size());
+        return info;
+    }
+
+    private static QuotaExceededException overQuota(Tenant t, long bytes) {
+        return new QuotaExceededException("the picture needs " + bytes + " bytes but only " + t.remainingBytes()
+                + " of " + t.availableBytes() + " remain");
+    }
+
+    private static String defaultTitle(UploadSpec spec) {
+        String t = spec.title();
+        if (t == null || t.isBlank()) {
+            String name = spec.originalFileName() == null ? "" : spec.originalFileName();
+            int slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
+            name = name.substring(slash + 1);
+            int dot = name.lastIndexOf('.');
+            t = dot > 0 ? name.substring(0, dot) : name;
+        }
+        if (t.isBlank()) t = "picture";
+        return truncate(t.strip(), MAX_TITLE_LENGTH);
+    }
+
+    /** Taobao's rule: a duplicate title gets "(1)", or its trailing "(n)" incremented. */
+    private String uniqueTitle(long tenantId, String title) {
+        if (!metadata.titleTaken(tenantId, title)) return title;
+        String base = title;
+        int n = 1;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*)\\((\\d{1,6})\\)$").matcher(title);
+        if (m.matches()) { base = m.group(1); n = Integer.parseInt(m.group(2)) + 1; }
+        for (int i = 0; i < 1000; i++, n++) {
+            String suffix = "(" + n + ")";
+            String candidate = truncate(base, MAX_TITLE_LENGTH - suffix.length()) + suffix;
+            if (!metadata.titleTaken(tenantId, candidate)) return candidate;
+        }
+        return title; // pathological: give up on uniqueness rather than fail the upload
+    }
+
+    static String truncate(String s, int codePoints) {
+        if (s.codePointCount(0, s.length()) <= codePoints) return s;
+        return s.substring(0, s.offsetByCodePoints(0, codePoints));
+    }
+
+    // ---------------------------------------------------------------- pictures
+
+    public Optional<Picture> picture(long tenantId, long pictureId) { return metadata.findPicture(tenantId, pictureId); }
+
+    public Picture livePicture(long tenantId, long pictureId) {
+        return metadata.findPicture(tenantId, pictureId).filter(p -> !p.deleted())
+                .orElseThrow(() -> new PictureNotFoundException("no picture " + pictureId));
+    }
+
+    public List<Picture> find(long tenantId, PictureQuery q) { return metadata.findPictures(tenantId, q); }
+
+    public long count(long tenantId, PictureQuery q) { return metadata.countPictures(tenantId, q); }
+
+    public void rename(long tenantId, long pictureId, String newTitle) {
+        if (newTitle == null || newTitle.isBlank()) throw new InvalidArgumentException("new_name", "the new name is empty");
+        if (newTitle.codePointCount(0, newTitle.length()) > MAX_TITLE_LENGTH)
+            throw new InvalidArgumentException("new_name", "the new name is longer than " + MAX_TITLE_LENGTH + " characters");
+        if (!metadata.updatePictureInfo(tenantId, pictureId, newTitle, null, null, null, clock.instant()))
+            throw new PictureNotFoundException("no picture " + pictureId);
+    }
+
+    public boolean updateInfo(long tenantId, long pictureId, String title, String description, String tags, Long categoryId) {
+        if (categoryId != null) requireCategory(tenantId, categoryId);
+        return metadata.updatePictureInfo(tenantId, pictureId, title, description, tags, categoryId, clock.instant());
+    }
+
+    /** @return how many pictures moved */
+    public int changeCategory(long tenantId, Collection<Long> pictureIds, long categoryId) {
+        requireCategory(tenantId, categoryId);
+        return metadata.changeCategory(tenantId, pictureIds, categoryId, clock.instant());
+    }
+
+    /** Moves pictures to the recycle bin and releases their space. @return how many */
+    public int delete(long tenantId, Collection<Long> pictureIds) {
+        return metadata.recyclePictures(tenantId, pictureIds, clock.instant());
+    }
+
+    // ---------------------------------------------------------------- categories
+
+    private void requireCategory(long tenantId, long categoryId) {
+        if (categoryId != Category.DEFAULT_ID && metadata.findCategory(tenantId, categoryId).isEmpty())
+            throw new CategoryNotFoundException("no category " + categoryId);
+    }
+
+    /** Adds a user category at level 1 ({@code parentId} 0) or 2 (under a level-1 category). */
+    public Category addCategory(long tenantId, String name, long parentId) {
+        if (name == null || name.isBlank()) throw new InvalidArgumentException("picture_category_name", "the category name is empty");
+        int position = 0;
+        if (parentId != 0) {
+            Category parent = metadata.findCategory(tenantId, parentId)
+                    .orElseThrow(() -> new CategoryNotFoundException("no parent category " + parentId));
+            if (parent.parentId() != 0)
+                throw new CategoryRuleException("categories are at most two levels deep: " + parentId + " is already level 2");
+        }
+        Instant now = clock.instant();
+        return metadata.insertCategory(new Category(ids.nextId(), tenantId, parentId, name, CategoryType.USER_DEFINE,
+                position, now, now), maxCategoriesPerTenant);
+    }
+
+    public List<Category> categories(long tenantId, CategoryQuery q) { return metadata.findCategories(tenantId, q); }
+
+    public Category category(long tenantId, long categoryId) {
+        return metadata.findCategory(tenantId, categoryId)
+                .orElseThrow(() -> new CategoryNotFoundException("no category " + categoryId));
+    }
+
+    /**
+     * Renames and/or moves a category. Taobao's rule: only a level-2 category moves, and only
+     * under a level-1 category or to level 1; system categories do not move.
+     */
+    public void updateCategory(long tenantId, long categoryId, String newName, Long newParentId) {
+        Category c = category(tenantId, categoryId);
+        long parent = c.parentId();
+        if (newParentId != null && newParentId != c.parentId()) {
+            if (c.parentId() == 0) throw new CategoryRuleException("only level-2 categories can be moved");
+            if (newParentId == categoryId) throw new CategoryRuleException("a category cannot be its own parent");
+            if (newParentId != 0) {
+                Category target = category(tenantId, newParentId);
+                if (target.parentId() != 0) throw new CategoryRuleException("categories are at most two levels deep");
+            }
+            parent = newParentId;
+        }
+        String name = newName == null || newName.isBlank() ? c.name() : newName;
+        metadata.updateCategory(tenantId, categoryId, name, parent, clock.instant());
+    }
+
+    public boolean deleteCategory(long tenantId, long categoryId) {
+        return metadata.deleteCategory(tenantId, categoryId, clock.instant());
+    }
+}
