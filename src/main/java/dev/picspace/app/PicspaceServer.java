@@ -1,0 +1,137 @@
+package dev.picspace.app;
+
+import dev.picspace.gateway.GatewayMetrics;
+import dev.picspace.gateway.PictureUrls;
+import dev.picspace.gateway.serve.PictureServingHandler;
+import dev.picspace.gateway.top.TopGateway;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP server: {@code /router/rest} (TOP), {@code /i/…} (pictures), {@code /healthz},
+ * {@code /metrics}. Jetty 12 core handlers, no servlets.
+ */
+public final class PicspaceServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PicspaceServer.class);
+
+    private final Picspace picspace;
+    private final Server server;
+    private final ServerConnector connector;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "picspace-sweeper");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean ready;
+
+    public PicspaceServer(Picspace picspace) {
+        this.picspace = picspace;
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("http");
+        this.server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(true);
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(picspace.settings().host());
+        connector.setPort(picspace.settings().port());
+        server.addConnector(connector);
+    }
+
+    /** Starts serving; returns once the port is bound and {@code /healthz} answers 200. */
+    public PicspaceServer start() throws Exception {
+        server.start();
+        int port = connector.getLocalPort();
+        GatewayMetrics metrics = new GatewayMetrics(registry);
+        PictureUrls urls = new PictureUrls(picspace.settings().publicBaseUrl(port));
+        Handler.Sequence handlers = new Handler.Sequence(
+                new Plain("/healthz", () -> ready ? "ok\n" : null, "text/plain;charset=UTF-8"),
+                new Plain("/metrics", registry::scrape, "text/plain;version=0.0.4;charset=utf-8"),
+                new TopGateway(picspace.space(), urls, metrics, picspace.settings().maxBodyBytes()),
+                new PictureServingHandler(picspace.metadata(), picspace.blobs()),
+                new NotFound());
+        server.setHandler(handlers);
+        handlers.start();
+        // Recycled pictures older than the retention are purged, and blobs nobody refers to for an
+        // hour are removed, in the background (design: Bytes — never by a racing delete).
+        sweeper.scheduleWithFixedDelay(this::sweep, 1, 60, TimeUnit.MINUTES);
+        ready = true;
+        log.info("picspace serving on port {} (data {}, metadata {})", port, picspace.settings().dataDir(),
+                picspace.settings().jdbcUrl().startsWith("jdbc:sqlite:") ? "SQLite" : "PostgreSQL");
+        return this;
+    }
+
+    private void sweep() {
+        try {
+            picspace.fsck().run(true, Duration.ofHours(1), picspace.settings().recycleRetention());
+        } catch (RuntimeException e) {
+            log.warn("background sweep failed: {}", e.toString());
+        }
+    }
+
+    public int port() { return connector.getLocalPort(); }
+
+    public void join() throws InterruptedException { server.join(); }
+
+    @Override
+    public void close() throws Exception {
+        ready = false;
+        sweeper.shutdownNow();
+        server.stop();
+    }
+
+    /** A fixed small text answer at one path (null text ⇒ 503). */
+    private static final class Plain extends Handler.Abstract {
+        private final String path;
+        private final java.util.function.Supplier<String> text;
+        private final String contentType;
+
+        Plain(String path, java.util.function.Supplier<String> text, String contentType) {
+            this.path = path;
+            this.text = text;
+            this.contentType = contentType;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            if (!path.equals(Request.getPathInContext(request))) return false;
+            String body = text.get();
+            response.setStatus(body == null ? HttpStatus.SERVICE_UNAVAILABLE_503 : HttpStatus.OK_200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            response.write(true, ByteBuffer.wrap((body == null ? "starting\n" : body).getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
+        }
+    }
+
+    private static final class NotFound extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            response.setStatus(HttpStatus.NOT_FOUND_404);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=UTF-8");
+            response.write(true, ByteBuffer.wrap("not found\n".getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
+        }
+    }
+}

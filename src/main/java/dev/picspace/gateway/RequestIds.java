@@ -1,0 +1,17 @@
+package dev.picspace.gateway;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Request ids: 13 characters of [0-9a-z], the shape of TOP's live request_id (top.md §3.2). */
+public final class RequestIds {
+    private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
+
+    private RequestIds() {}
+
+    public static String next() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        char[] c = new char[13];
+        for (int i = 0; i < c.length; i++) c[i] = ALPHABET[r.nextInt(ALPHABET.length)];
+        return new String(c);
+    }
+}
