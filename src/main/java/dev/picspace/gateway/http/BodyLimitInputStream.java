@@ -31,7 +31,8 @@ final class BodyLimitInputStream extends InputStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (len == 0) return 0;
-        int want = (int) Math.min(len, max - count + 1);
+        long remaining = max - count; // >= 0 here; written so that max = Long.MAX_VALUE cannot overflow
+        int want = remaining >= len ? len : (int) remaining + 1;
         int n = in.read(b, off, want);
         if (n > 0) {
             count += n;
