@@ -112,7 +112,7 @@ public final class JsonTreeWriter {
 
     private static void writeScalar(JsonGenerator json, Scalar scalar) throws IOException {
         Object v = scalar.value();
-        if (v instanceof String s) json.writeString(XmlText.withoutLoneSurrogates(s));
+        if (v instanceof String s) json.writeString(WriterText.withoutLoneSurrogates(s));
         else if (v instanceof Long l) json.writeNumber(l);
         else if (v instanceof Integer i) json.writeNumber(i);
         else if (v instanceof Double d) json.writeNumber(d);

@@ -29,7 +29,7 @@ public final class XmlTreeWriter {
     public static byte[] write(Document doc) {
         StringBuilder out = new StringBuilder(512).append(DECLARATION);
         ObjectNode body = doc.body() == null ? ObjectNode.object() : doc.body();
-        String root = XmlText.requireElementName(doc.rootName());
+        String root = WriterText.requireElementName(doc.rootName());
         out.append('<').append(root).append('>');
         writeFields(out, body);
         out.append("</").append(root).append('>');
@@ -43,10 +43,10 @@ public final class XmlTreeWriter {
 
     /** Writes {@code node} as the element(s) a field called {@code name} becomes. */
     private static void writeElement(StringBuilder out, String name, Node node) {
-        XmlText.requireElementName(name);
+        WriterText.requireElementName(name);
         if (node instanceof Scalar scalar) {
             open(out, name);
-            XmlText.appendEscaped(out, scalar.text());
+            WriterText.appendEscaped(out, scalar.text());
             close(out, name);
         } else if (node instanceof ObjectNode object) {
             open(out, name);

@@ -4,8 +4,8 @@ package dev.picspace.gateway.tree;
  * Character-level rules shared by the writers: what XML 1.0 can carry at all, and how a string is
  * made safe for it. Kept apart so both writers agree on what happens to text they cannot carry.
  */
-final class XmlText {
-    private XmlText() {}
+final class WriterText {
+    private WriterText() {}
 
     static final char REPLACEMENT = '\uFFFD';
 
