@@ -1,0 +1,354 @@
+package dev.picspace.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.picspace.domain.Exceptions.StorageException;
+import dev.picspace.domain.PicspaceException;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.TemplateEngine;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The metadata database: connection pools, migrations and transactions, for one JDBC URL.
+ *
+ * <p>Writes go through {@link #write}, reads through {@link #read}. For SQLite (several threads
+ * and several OS processes on one file) that means two pools: a single writer connection whose
+ * transactions start with {@code BEGIN IMMEDIATE}, so the write lock is taken up front (waiting
+ * up to the busy timeout) and a lock upgrade can never fail with {@code SQLITE_BUSY}; and a
+ * pool of reader connections that never write, which WAL lets run beside the writer. For
+ * PostgreSQL both are one ordinary pool. Which one is in use is a {@link Dialect}; the SQL that
+ * callers send is the same.
+ *
+ * <p>Every {@link SQLException} and Jdbi exception leaves this class as a
+ * {@link StorageException}; domain exceptions thrown by the work pass through unchanged (and
+ * roll the transaction back).
+ */
+public final class Database implements AutoCloseable {
+
+    /** What differs between the databases picspace runs on. */
+    public enum Dialect {
+        /**
+         * Transactions are driven by explicit {@code BEGIN IMMEDIATE} / {@code COMMIT} /
+         * {@code ROLLBACK} on a connection left in JDBC auto-commit mode: sqlite-jdbc's own
+         * transaction mode re-issues {@code BEGIN IMMEDIATE} right after every commit and
+         * rollback, which would hold the file's write lock while the connection sits idle.
+         */
+        SQLITE("classpath:db/migration/common", "classpath:db/migration/sqlite") {
+            @Override void begin(Connection c) throws SQLException { execute(c, "BEGIN IMMEDIATE"); }
+            @Override void commit(Connection c) throws SQLException { execute(c, "COMMIT"); }
+            @Override void rollback(Connection c) throws SQLException { execute(c, "ROLLBACK"); }
+            @Override public String forUpdate() { return ""; } // the single writer already excludes every other writer
+        },
+        /** Not wired yet (driver and Flyway module come with the PostgreSQL issue); the shape is here. */
+        POSTGRESQL("classpath:db/migration/common", "classpath:db/migration/postgresql") {
+            @Override void begin(Connection c) throws SQLException { c.setAutoCommit(false); }
+            @Override void commit(Connection c) throws SQLException { c.commit(); c.setAutoCommit(true); }
+            @Override void rollback(Connection c) throws SQLException { c.rollback(); c.setAutoCommit(true); }
+            @Override public String forUpdate() { return " FOR UPDATE"; }
+        };
+
+        private final String[] migrationLocations;
+
+        Dialect(String... migrationLocations) { this.migrationLocations = migrationLocations; }
+
+        abstract void begin(Connection c) throws SQLException;
+
+        abstract void commit(Connection c) throws SQLException;
+
+        abstract void rollback(Connection c) throws SQLException;
+
+        /**
+         * Appended to a SELECT inside {@link #write} whose rows the transaction goes on to change,
+         * so that concurrent writers on PostgreSQL (READ COMMITTED) wait instead of both acting
+         * on the same rows.
+         */
+        public abstract String forUpdate();
+
+        /** Flyway locations: the portable migrations plus this database's own. */
+        public String[] migrationLocations() { return migrationLocations.clone(); }
+
+        public static Dialect of(String jdbcUrl) {
+            if (jdbcUrl.startsWith("jdbc:sqlite:")) return SQLITE;
+            if (jdbcUrl.startsWith("jdbc:postgresql:")) return POSTGRESQL;
+            throw new IllegalArgumentException("unsupported database URL (expected jdbc:sqlite: or jdbc:postgresql:): " + jdbcUrl);
+        }
+
+        private static void execute(Connection c, String sql) throws SQLException {
+            try (Statement s = c.createStatement()) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    /**
+     * Tunables, with safe defaults.
+     *
+     * @param readerPoolSize connections for queries (SQLite) or for everything (PostgreSQL)
+     * @param busyTimeout    how long a SQLite connection waits for another one's lock
+     * @param poolWait       how long a caller waits for a free connection of a pool
+     */
+    public record Settings(int readerPoolSize, Duration busyTimeout, Duration poolWait) {
+        public static final Settings DEFAULTS = new Settings(4, Duration.ofSeconds(30), Duration.ofSeconds(60));
+
+        public Settings {
+            if (readerPoolSize < 1) throw new IllegalArgumentException("readerPoolSize must be at least 1");
+            if (busyTimeout.toMillis() < 1 || busyTimeout.toMillis() > Integer.MAX_VALUE)
+                throw new IllegalArgumentException("busyTimeout out of range");
+        }
+    }
+
+    /** A unit of work on a handle; what it returns is what {@link #read} / {@link #write} return. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Handle handle) throws SQLException;
+    }
+
+    /** Serialises migrations of this JVM; the lock file beside the database serialises processes. */
+    private static final Object MIGRATION_LOCK = new Object();
+
+    private final Dialect dialect;
+    private final HikariDataSource writerPool;
+    private final HikariDataSource readerPool; // the same object as writerPool on PostgreSQL
+    private final Jdbi writer;
+    private final Jdbi reader;
+
+    private Database(Dialect dialect, HikariDataSource writerPool, HikariDataSource readerPool) {
+        this.dialect = dialect;
+        this.writerPool = writerPool;
+        this.readerPool = readerPool;
+        this.writer = newJdbi(writerPool);
+        this.reader = readerPool == writerPool ? writer : newJdbi(readerPool);
+    }
+
+    /** Opens the database at {@code jdbcUrl} with default settings, migrating its schema. */
+    public static Database open(String jdbcUrl) { return open(jdbcUrl, Settings.DEFAULTS); }
+
+    /** Opens the database at {@code jdbcUrl}, migrating its schema to the newest version first. */
+    public static Database open(String jdbcUrl, Settings settings) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(settings, "settings");
+        Dialect dialect = Dialect.of(jdbcUrl);
+        try {
+            return switch (dialect) {
+                case SQLITE -> openSqlite(jdbcUrl, settings);
+                case POSTGRESQL -> openPostgresql(jdbcUrl, settings);
+            };
+        } catch (FlywayException | SQLException | JdbiException | IOException e) {
+            throw new StorageException("cannot open the metadata database " + redact(jdbcUrl) + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (e instanceof PicspaceException || e instanceof IllegalArgumentException) throw e;
+            // Hikari reports a pool that cannot connect with its own unchecked exception
+            throw new StorageException("cannot open the metadata database " + redact(jdbcUrl) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Database openSqlite(String jdbcUrl, Settings settings) throws IOException, SQLException {
+        Path file = sqliteFile(jdbcUrl);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        String url = "jdbc:sqlite:" + file;
+
+        migrateSqlite(file, sqliteDataSource(url, settings, true));
+
+        HikariDataSource writerPool = null;
+        try {
+            writerPool = pool("picspace-sqlite-writer", sqliteDataSource(url, settings, true), 1, settings, null);
+            // query_only: a write sent to a reader by mistake fails at once instead of racing the writer for the lock
+            HikariDataSource readerPool = pool("picspace-sqlite-reader", sqliteDataSource(url, settings, false),
+                    settings.readerPoolSize(), settings, "PRAGMA query_only = 1");
+            return new Database(Dialect.SQLITE, writerPool, readerPool);
+        } catch (RuntimeException e) {
+            if (writerPool != null) writerPool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Accepts {@code jdbc:sqlite:/path/to/meta.db} (a plain file path). In-memory databases and
+     * URI options are refused: every pool connection must reach the same file, with our pragmas.
+     */
+    static Path sqliteFile(String jdbcUrl) {
+        String path = jdbcUrl.substring("jdbc:sqlite:".length());
+        if (path.isEmpty() || path.startsWith(":memory:") || path.startsWith("file:") || path.contains("?"))
+            throw new IllegalArgumentException("a SQLite URL must name a file, as in jdbc:sqlite:/data/meta.db: " + jdbcUrl);
+        return Path.of(path);
+    }
+
+    /**
+     * The pragmas every connection gets. WAL lets readers run beside the writer; synchronous FULL
+     * makes each commit durable before it returns (an acknowledged upload survives power loss);
+     * the busy timeout makes a connection wait for another process's lock instead of failing.
+     */
+    private static SQLiteDataSource sqliteDataSource(String url, Settings settings, boolean forWriting) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.enforceForeignKeys(true);
+        config.setBusyTimeout((int) settings.busyTimeout().toMillis());
+        // For code that uses the JDBC transaction API on this connection (Flyway): take the write
+        // lock at BEGIN. Our own transactions issue BEGIN IMMEDIATE themselves (see Dialect.SQLITE).
+        if (forWriting) config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        SQLiteDataSource ds = new SQLiteDataSource(config);
+        ds.setUrl(url);
+        return ds;
+    }
+
+    /**
+     * Runs Flyway under a lock: a server and a CLI starting together on a fresh file must not
+     * both try to create the schema (Flyway does not lock SQLite's history table).
+     */
+    private static void migrateSqlite(Path file, SQLiteDataSource ds) throws IOException {
+        Path lockFile = file.resolveSibling(file.getFileName() + ".migration-lock");
+        synchronized (MIGRATION_LOCK) {
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = channel.lock()) {
+                migrate(ds, Dialect.SQLITE);
+            }
+        }
+    }
+
+    private static void migrate(javax.sql.DataSource ds, Dialect dialect) {
+        Flyway.configure()
+                .dataSource(ds)
+                .locations(dialect.migrationLocations())
+                .validateMigrationNaming(true)
+                .load()
+                .migrate();
+    }
+
+    /**
+     * PostgreSQL: one pool for reads and writes, Flyway (which takes an advisory lock itself).
+     * Needs org.postgresql:postgresql and flyway-database-postgresql on the class path and
+     * db/migration/postgresql/V1__tenant.sql; none is there yet.
+     */
+    private static Database openPostgresql(String jdbcUrl, Settings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        HikariDataSource pool = pool("picspace-postgresql", config, settings.readerPoolSize() + 1, settings, null);
+        try {
+            migrate(pool, Dialect.POSTGRESQL);
+            return new Database(Dialect.POSTGRESQL, pool, pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    private static HikariDataSource pool(String name, javax.sql.DataSource ds, int size, Settings settings, String initSql) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(ds);
+        return pool(name, config, size, settings, initSql);
+    }
+
+    private static HikariDataSource pool(String name, HikariConfig config, int size, Settings settings, String initSql) {
+        config.setPoolName(name);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(size);
+        config.setAutoCommit(true);
+        config.setConnectionTimeout(settings.poolWait().toMillis());
+        if (initSql != null) config.setConnectionInitSql(initSql);
+        return new HikariDataSource(config);
+    }
+
+    private static Jdbi newJdbi(javax.sql.DataSource ds) {
+        Jdbi jdbi = Jdbi.create(ds);
+        // Our SQL is plain SQL with :named parameters; nothing in it is a template.
+        jdbi.setTemplateEngine(TemplateEngine.NOP);
+        return jdbi;
+    }
+
+    public Dialect dialect() { return dialect; }
+
+    /** Runs {@code work} on a reader connection, outside any explicit transaction. */
+    public <T> T read(Work<T> work) {
+        try (Handle handle = reader.open()) {
+            return work.run(handle);
+        } catch (SQLException | JdbiException e) {
+            throw storageFailure(e);
+        }
+    }
+
+    /**
+     * Runs {@code work} in one write transaction: committed when it returns, rolled back when it
+     * throws. On SQLite the transaction holds the database's write lock from its first statement.
+     */
+    public <T> T write(Work<T> work) {
+        try (Handle handle = writer.open()) {
+            Connection connection = handle.getConnection();
+            dialect.begin(connection);
+            T result;
+            try {
+                result = work.run(handle);
+                dialect.commit(connection);
+            } catch (Throwable failure) {
+                rollbackOrEvict(connection, failure);
+                throw failure;
+            }
+            return result;
+        } catch (SQLException | JdbiException e) {
+            throw storageFailure(e);
+        }
+    }
+
+    /**
+     * Rolls back after a failure. If even that fails, the connection's state is unknown (it may
+     * still hold the write lock), so the pool is told to throw it away rather than reuse it.
+     */
+    private void rollbackOrEvict(Connection connection, Throwable failure) {
+        try {
+            dialect.rollback(connection);
+        } catch (SQLException | RuntimeException rollbackFailure) {
+            failure.addSuppressed(rollbackFailure);
+            writerPool.evictConnection(connection);
+        }
+    }
+
+    private static StorageException storageFailure(Exception e) {
+        return new StorageException("metadata database: " + e.getMessage(), e);
+    }
+
+    /** Whether {@code t} (or a cause) is a unique or primary key violation, on either database. */
+    public static boolean isUniqueViolation(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SQLiteException se) {
+                SQLiteErrorCode code = se.getResultCode();
+                if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE || code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY)
+                    return true;
+            } else if (c instanceof SQLException se && "23505".equals(se.getSQLState())) {
+                return true;
+            }
+            if (c.getCause() == c) break;
+        }
+        return false;
+    }
+
+    /** Keeps passwords in URLs out of messages. */
+    private static String redact(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    @Override
+    public void close() {
+        if (readerPool != writerPool) readerPool.close();
+        writerPool.close();
+    }
+}

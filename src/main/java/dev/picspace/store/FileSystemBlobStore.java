@@ -1,0 +1,406 @@
+package dev.picspace.store;
+
+import dev.picspace.domain.BlobStore;
+import dev.picspace.domain.Exceptions.ImageLimitExceededException;
+import dev.picspace.domain.Exceptions.StorageException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Blobs as files under one directory: {@code ab/cd/abcd…} (the key's first two and next two hex
+ * characters as two levels of fan-out, so no directory holds more than a few thousand entries
+ * even at tens of millions of blobs), and staged uploads in {@code tmp/}, on the same file
+ * system so that giving a staged file its content name is one atomic rename.
+ *
+ * <p>Durability: a staged file is fsynced before it is renamed, and the directory holding the new
+ * name is fsynced after, so a blob that {@link #commit} returned for survives a power cut.
+ */
+public final class FileSystemBlobStore implements BlobStore {
+    /** Copy buffer: bounded, whatever the upload's size. */
+    private static final int BUFFER_SIZE = 64 * 1024;
+    private static final Pattern FAN_OUT = Pattern.compile("[0-9a-f]{2}");
+    private static final String TEMP_PREFIX = "stage-", TEMP_SUFFIX = ".tmp";
+
+    private final Path root;
+    private final Path tmp;
+    private final Clock clock;
+
+    /** Opens (creating if needed) the store rooted at {@code root}, e.g. {@code DATA/blobs}. */
+    public FileSystemBlobStore(Path root, Clock clock) {
+        this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
+        this.tmp = this.root.resolve("tmp");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        try {
+            Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new StorageException("cannot create the blob directory " + tmp + ": " + e.getMessage(), e);
+        }
+    }
+
+    public FileSystemBlobStore(Path root) { this(root, Clock.systemUTC()); }
+
+    public Path root() { return root; }
+
+    /** Where the content file of {@code key} lives (whether or not it exists). */
+    public Path pathOf(String key) {
+        BlobKeys.require(key);
+        return root.resolve(key.substring(0, 2)).resolve(key.substring(2, 4)).resolve(key);
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    @Override
+    public StagedBlob stage(InputStream in, long maxBytes) {
+        Objects.requireNonNull(in, "in");
+        if (maxBytes < 0) throw new IllegalArgumentException("maxBytes cannot be negative");
+        Path file;
+        try {
+            file = Files.createTempFile(tmp, TEMP_PREFIX, TEMP_SUFFIX);
+        } catch (IOException e) {
+            throw new StorageException("cannot create a temporary file in " + tmp + ": " + e.getMessage(), e);
+        }
+        boolean staged = false;
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            MessageDigest sha256 = digest("SHA-256"), md5 = digest("MD5");
+            byte[] buffer = new byte[BUFFER_SIZE];
+            long size = 0;
+            // Never ask for more than one byte past the limit: an oversized body is detected, not read.
+            long readAtMost = maxBytes == Long.MAX_VALUE ? Long.MAX_VALUE : maxBytes + 1;
+            while (true) {
+                int want = (int) Math.min(buffer.length, readAtMost - size);
+                int n = in.read(buffer, 0, want);
+                if (n < 0) break;
+                size += n;
+                if (size > maxBytes)
+                    throw new ImageLimitExceededException("the image is larger than the limit of " + maxBytes + " bytes");
+                sha256.update(buffer, 0, n);
+                md5.update(buffer, 0, n);
+                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                while (chunk.hasRemaining()) out.write(chunk);
+            }
+            out.force(true);
+            staged = true;
+            HexFormat hex = HexFormat.of();
+            return new StagedBlob(file, hex.formatHex(sha256.digest()), hex.formatHex(md5.digest()), size);
+        } catch (IOException e) {
+            throw new StorageException("cannot stage an upload: " + e.getMessage(), e);
+        } finally {
+            if (!staged) deleteQuietly(file);
+        }
+    }
+
+    private static MessageDigest digest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has " + algorithm, e);
+        }
+    }
+
+    /**
+     * Renames the staged file to its content name. When that name exists, the bytes are already
+     * stored: the file is left alone but its modification time is set to now, because a sweep of
+     * unreferenced blobs spares recent files and the caller is about to reference this one.
+     */
+    @Override
+    public void commit(StagedBlob staged) {
+        Objects.requireNonNull(staged, "staged");
+        Path target = pathOf(staged.sha256());
+        try {
+            if (Files.isRegularFile(target) && Files.size(target) == staged.size()) {
+                Files.setLastModifiedTime(target, FileTime.from(clock.instant()));
+                return;
+            }
+            createFanOutDirectories(target.getParent());
+            requireStaged(staged.file());
+            // On POSIX, rename(2) atomically replaces a file of the same name: a concurrent commit
+            // of the same bytes, or a stray file of the wrong size, is replaced by complete content.
+            Files.move(staged.file(), target, StandardCopyOption.ATOMIC_MOVE);
+            fsyncDirectory(target.getParent());
+        } catch (NoSuchFileException e) {
+            throw new StorageException("the staged file " + staged.file() + " is gone (discarded already?)", e);
+        } catch (IOException e) {
+            throw new StorageException("cannot store blob " + staged.sha256() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates {@code ab/cd} as needed, fsyncing each parent whose listing gained a directory. */
+    private void createFanOutDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) return;
+        Path first = dir.getParent();
+        if (!Files.isDirectory(first)) {
+            createDirectory(first);
+            fsyncDirectory(root);
+        }
+        createDirectory(dir);
+        fsyncDirectory(first);
+    }
+
+    private static void createDirectory(Path dir) throws IOException {
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dir)) throw e; // created by a concurrent commit: fine
+        }
+    }
+
+    /** Makes a rename or a new entry in {@code dir} durable. Some platforms refuse to open directories; then we cannot. */
+    private static void fsyncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // e.g. Windows: directories cannot be opened as channels; the rename is still atomic
+        }
+    }
+
+    /** Only ever touch files in our own tmp directory through a StagedBlob. */
+    private void requireStaged(Path file) {
+        Path normal = file.toAbsolutePath().normalize();
+        if (!normal.getParent().equals(tmp))
+            throw new IllegalArgumentException("not a file staged by this store: " + file);
+    }
+
+    @Override
+    public void discard(StagedBlob staged) {
+        if (staged == null) return;
+        requireStaged(staged.file());
+        deleteQuietly(staged.file());
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a leftover temporary file is what removeStaleTempFiles is for
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    @Override
+    public Optional<BlobStat> stat(String key) {
+        Path file = pathOf(key);
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return Optional.of(new BlobStat(key, a.size(), a.lastModifiedTime().toInstant()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StorageException("cannot read blob " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the range with positioned reads on a file channel; only what the caller reads is
+     * read. The range must lie within the blob.
+     */
+    @Override
+    public InputStream open(String key, long offset, long length) {
+        if (offset < 0 || length < 0) throw new IllegalArgumentException("offset and length cannot be negative");
+        Path file = pathOf(key);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new StorageException("blob " + key + " does not exist", e);
+        } catch (IOException e) {
+            throw new StorageException("cannot open blob " + key + ": " + e.getMessage(), e);
+        }
+        try {
+            long size = channel.size();
+            if (offset + length > size || offset + length < 0) {
+                channel.close();
+                throw new IllegalArgumentException("range " + offset + "+" + length + " is outside blob " + key
+                        + " of " + size + " bytes");
+            }
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new StorageException("cannot read blob " + key + ": " + e.getMessage(), e);
+        }
+        return new RangeInputStream(channel, offset, length);
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing was written through it
+        }
+    }
+
+    /** Exactly {@code length} bytes of a channel from {@code offset}; closing it closes the channel. */
+    private static final class RangeInputStream extends InputStream {
+        private final FileChannel channel;
+        private long position;
+        private final long end;
+
+        RangeInputStream(FileChannel channel, long offset, long length) {
+            this.channel = channel;
+            this.position = offset;
+            this.end = offset + length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) return 0;
+            long remaining = end - position;
+            if (remaining <= 0) return -1;
+            ByteBuffer target = ByteBuffer.wrap(b, off, (int) Math.min(len, remaining));
+            int n = channel.read(target, position);
+            if (n < 0) throw new IOException("the blob is shorter than it was when it was opened");
+            position += n;
+            return n;
+        }
+
+        @Override
+        public long skip(long n) {
+            long skipped = Math.max(0, Math.min(n, end - position));
+            position += skipped;
+            return skipped;
+        }
+
+        @Override
+        public int available() {
+            return (int) Math.min(Integer.MAX_VALUE, end - position);
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /** The content file, when it exists: what the server sends directly. */
+    @Override
+    public Optional<Path> localFile(String key) {
+        Path file = pathOf(key);
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+
+    @Override
+    public void delete(String key) {
+        Path file = pathOf(key);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new StorageException("cannot delete blob " + key + ": " + e.getMessage(), e);
+        }
+        // The fan-out directories stay: removing one could race a commit that just created it.
+    }
+
+    /** Visits the content files in key order, ignoring {@code tmp/} and anything that is not a blob. */
+    @Override
+    public void forEach(Consumer<BlobStat> visitor) {
+        try {
+            for (Path first : sortedDirectories(root)) {
+                for (Path second : sortedDirectories(first)) {
+                    String prefix = first.getFileName().toString() + second.getFileName();
+                    for (Path file : sortedEntries(second)) {
+                        String key = file.getFileName().toString();
+                        if (!BlobKeys.isValid(key) || !key.startsWith(prefix)) continue;
+                        BasicFileAttributes a;
+                        try {
+                            a = Files.readAttributes(file, BasicFileAttributes.class);
+                        } catch (NoSuchFileException e) {
+                            continue; // deleted while we walked
+                        }
+                        if (a.isRegularFile()) visitor.accept(new BlobStat(key, a.size(), a.lastModifiedTime().toInstant()));
+                    }
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new StorageException("cannot list blobs under " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Path> sortedDirectories(Path dir) throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        for (Path p : sortedEntries(dir))
+            if (FAN_OUT.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p)) dirs.add(p);
+        return dirs;
+    }
+
+    private static List<Path> sortedEntries(Path dir) throws IOException {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path p : stream) entries.add(p);
+        }
+        entries.sort(null);
+        return entries;
+    }
+
+    // ---------------------------------------------------------------- fsck
+
+    /** A staged file, with its last modification. */
+    public record TempFile(Path path, long size, Instant lastModified) {}
+
+    /**
+     * Staged files not modified for {@code olderThan}: what a crash between stage and discard
+     * leaves. Uploads in progress are younger than any sensible age.
+     */
+    public List<TempFile> staleTempFiles(Duration olderThan) {
+        Instant cutoff = clock.instant().minus(olderThan);
+        List<TempFile> stale = new ArrayList<>();
+        try {
+            for (Path p : sortedEntries(tmp)) {
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(p, BasicFileAttributes.class);
+                } catch (NoSuchFileException e) {
+                    continue; // discarded while we looked
+                }
+                Instant modified = a.lastModifiedTime().toInstant();
+                if (a.isRegularFile() && modified.isBefore(cutoff)) stale.add(new TempFile(p, a.size(), modified));
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot list " + tmp + ": " + e.getMessage(), e);
+        }
+        return stale;
+    }
+
+    /** Deletes the {@link #staleTempFiles}. @return how many were deleted */
+    public int removeStaleTempFiles(Duration olderThan) {
+        int removed = 0;
+        for (TempFile f : staleTempFiles(olderThan)) {
+            try {
+                if (Files.deleteIfExists(f.path())) removed++;
+            } catch (IOException e) {
+                throw new StorageException("cannot delete " + f.path() + ": " + e.getMessage(), e);
+            }
+        }
+        return removed;
+    }
+}

@@ -1,0 +1,812 @@
+package dev.picspace.store;
+
+import dev.picspace.domain.Category;
+import dev.picspace.domain.CategoryQuery;
+import dev.picspace.domain.Exceptions.CategoryNotFoundException;
+import dev.picspace.domain.Exceptions.CategoryRuleException;
+import dev.picspace.domain.Exceptions.DuplicateCategoryNameException;
+import dev.picspace.domain.Exceptions.DuplicateTenantException;
+import dev.picspace.domain.Exceptions.PictureNotFoundException;
+import dev.picspace.domain.Exceptions.QuotaExceededException;
+import dev.picspace.domain.Exceptions.StorageException;
+import dev.picspace.domain.Exceptions.TenantNotFoundException;
+import dev.picspace.domain.MetadataStore;
+import dev.picspace.domain.Picture;
+import dev.picspace.domain.PictureQuery;
+import dev.picspace.domain.PictureStatus;
+import dev.picspace.domain.Tenant;
+import dev.picspace.domain.TopCredentials;
+import dev.picspace.domain.Watermark;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import static dev.picspace.store.SqlRows.BLOB;
+import static dev.picspace.store.SqlRows.BLOB_COLUMNS;
+import static dev.picspace.store.SqlRows.CATEGORY;
+import static dev.picspace.store.SqlRows.CATEGORY_COLUMNS;
+import static dev.picspace.store.SqlRows.PICTURE;
+import static dev.picspace.store.SqlRows.PICTURE_COLUMNS;
+import static dev.picspace.store.SqlRows.TENANT;
+import static dev.picspace.store.SqlRows.TENANT_COLUMNS;
+import static dev.picspace.store.SqlRows.TOP_CREDENTIALS;
+import static dev.picspace.store.SqlRows.flag;
+import static dev.picspace.store.SqlRows.millis;
+import static dev.picspace.store.SqlRows.nullableMillis;
+import static dev.picspace.store.SqlRows.statusCode;
+import static dev.picspace.store.SqlRows.stored;
+
+/**
+ * {@link MetadataStore} on a SQL database through Jdbi's core API: SQLite now, PostgreSQL later,
+ * with the same SQL (the few differences live in {@link Database.Dialect}).
+ *
+ * <p>Money-like state is only ever changed by statements whose conditions the database checks:
+ * a quota charge is {@code UPDATE tenant ... WHERE used_bytes + :n <= ordered_bytes + free_bytes},
+ * done in the same transaction as the picture insert and the blob reference it depends on.
+ *
+ * <p>Instants are stored with millisecond precision; what comes back is truncated to that.
+ * Closing this store closes its {@link Database}.
+ */
+public final class SqlMetadataStore implements MetadataStore {
+
+    /** Largest IN list sent in one statement (SQLite allows 32766 parameters; PostgreSQL 65535). */
+    private static final int IN_LIST_CHUNK = 500;
+    /** Blob rows read per query by {@link #forEachBlobRecord}, so no read holds a snapshot for long. */
+    private static final int BLOB_PAGE = 1000;
+    /** The LIKE escape character; not a backslash, which SQL dialects and parsers treat differently. */
+    private static final char LIKE_ESCAPE = '!';
+
+    private static final String LIVE = "0", RECYCLED = "1";
+
+    private final Database db;
+    private final Clock clock;
+
+    public SqlMetadataStore(Database db, Clock clock) {
+        this.db = Objects.requireNonNull(db, "db");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public SqlMetadataStore(Database db) { this(db, Clock.systemUTC()); }
+
+    /** Opens (and migrates) the database at {@code jdbcUrl} and a store over it. */
+    public static SqlMetadataStore open(String jdbcUrl) { return new SqlMetadataStore(Database.open(jdbcUrl)); }
+
+    public Database database() { return db; }
+
+    // =============================================================== tenants
+
+    @Override
+    public Tenant createTenant(TenantSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        try {
+            return db.write(h -> {
+                if (nickTaken(h, spec.nick())) throw duplicateNick(spec.nick());
+                long id = h.createQuery("INSERT INTO tenant (nick, ordered_bytes, free_bytes, used_bytes, order_expiry, "
+                                + "watermark, signed_urls, created) VALUES (:nick, :ordered, :free, 0, :expiry, NULL, :signed, :created) "
+                                + "RETURNING id")
+                        .bind("nick", spec.nick())
+                        .bind("ordered", spec.orderedBytes())
+                        .bind("free", spec.freeBytes())
+                        .bind("expiry", SqlRows.dateText(spec.orderExpiry()))
+                        .bind("signed", flag(spec.signedUrls()))
+                        .bind("created", millis(spec.created()))
+                        .mapTo(Long.class)
+                        .one();
+                h.createUpdate("INSERT INTO top_credential (app_key, app_secret, session, tenant_id, created) "
+                                + "VALUES (:key, :secret, :session, :tenant, :created)")
+                        .bind("key", spec.topAppKey())
+                        .bind("secret", spec.topAppSecret())
+                        .bind("session", spec.topSession())
+                        .bind("tenant", id)
+                        .bind("created", millis(spec.created()))
+                        .execute();
+                for (Category c : spec.systemCategories())
+                    insertCategoryRow(h, new Category(c.id(), id, c.parentId(), c.name(), c.type(), c.position(),
+                            c.created(), c.modified()));
+                return new Tenant(id, spec.nick(), spec.orderedBytes(), spec.freeBytes(), 0, spec.orderExpiry(), null,
+                        spec.signedUrls(), stored(spec.created()));
+            });
+        } catch (StorageException e) {
+            // PostgreSQL: a concurrent create of the same nick passes the check and loses at the index
+            if (Database.isUniqueViolation(e) && findTenantByNick(spec.nick()).isPresent()) throw duplicateNick(spec.nick());
+            throw e;
+        }
+    }
+
+    private static boolean nickTaken(Handle h, String nick) {
+        return h.createQuery("SELECT COUNT(*) FROM tenant WHERE nick = :nick").bind("nick", nick).mapTo(Long.class).one() > 0;
+    }
+
+    private static DuplicateTenantException duplicateNick(String nick) {
+        return new DuplicateTenantException("a tenant with nick '" + nick + "' already exists");
+    }
+
+    @Override
+    public Optional<Tenant> findTenant(long tenantId) {
+        return db.read(h -> findTenant(h, tenantId));
+    }
+
+    private static Optional<Tenant> findTenant(Handle h, long tenantId) {
+        return h.createQuery("SELECT " + TENANT_COLUMNS + " FROM tenant WHERE id = :id")
+                .bind("id", tenantId).map(TENANT).findOne();
+    }
+
+    @Override
+    public Optional<Tenant> findTenantByNick(String nick) {
+        return db.read(h -> h.createQuery("SELECT " + TENANT_COLUMNS + " FROM tenant WHERE nick = :nick")
+                .bind("nick", nick).map(TENANT).findOne());
+    }
+
+    @Override
+    public List<Tenant> listTenants() {
+        return db.read(h -> h.createQuery("SELECT " + TENANT_COLUMNS + " FROM tenant ORDER BY id").map(TENANT).list());
+    }
+
+    @Override
+    public void updateQuota(long tenantId, long orderedBytes, long freeBytes, LocalDate orderExpiry) {
+        int rows = db.write(h -> h.createUpdate("UPDATE tenant SET ordered_bytes = :ordered, free_bytes = :free, "
+                        + "order_expiry = :expiry WHERE id = :id")
+                .bind("ordered", orderedBytes)
+                .bind("free", freeBytes)
+                .bind("expiry", SqlRows.dateText(orderExpiry))
+                .bind("id", tenantId)
+                .execute());
+        if (rows == 0) throw tenantNotFound(tenantId);
+    }
+
+    @Override
+    public void updateWatermark(long tenantId, Watermark watermark) {
+        int rows = db.write(h -> h.createUpdate("UPDATE tenant SET watermark = :wire WHERE id = :id")
+                .bind("wire", watermark == null ? null : watermark.toWireString())
+                .bind("id", tenantId)
+                .execute());
+        if (rows == 0) throw tenantNotFound(tenantId);
+    }
+
+    @Override
+    public void updateSignedUrls(long tenantId, boolean signedUrls) {
+        int rows = db.write(h -> h.createUpdate("UPDATE tenant SET signed_urls = :signed WHERE id = :id")
+                .bind("signed", flag(signedUrls))
+                .bind("id", tenantId)
+                .execute());
+        if (rows == 0) throw tenantNotFound(tenantId);
+    }
+
+    @Override
+    public Optional<TopCredentials> findTopCredentials(String appKey) {
+        return db.read(h -> h.createQuery("SELECT tenant_id, app_key, app_secret, session FROM top_credential "
+                        + "WHERE app_key = :key")
+                .bind("key", appKey).map(TOP_CREDENTIALS).findOne());
+    }
+
+    /** A tenant has one set today; should keys ever be rotated, the newest is the one in use. */
+    @Override
+    public Optional<TopCredentials> findTopCredentialsOfTenant(long tenantId) {
+        return db.read(h -> h.createQuery("SELECT tenant_id, app_key, app_secret, session FROM top_credential "
+                        + "WHERE tenant_id = :tenant ORDER BY created DESC, app_key LIMIT 1")
+                .bind("tenant", tenantId).map(TOP_CREDENTIALS).findOne());
+    }
+
+    private static void requireTenant(Handle h, long tenantId) {
+        long n = h.createQuery("SELECT COUNT(*) FROM tenant WHERE id = :id").bind("id", tenantId).mapTo(Long.class).one();
+        if (n == 0) throw tenantNotFound(tenantId);
+    }
+
+    private static TenantNotFoundException tenantNotFound(long tenantId) {
+        return new TenantNotFoundException("no tenant " + tenantId);
+    }
+
+    // =============================================================== categories
+
+    @Override
+    public Category insertCategory(Category category, int maxPerTenant) {
+        Objects.requireNonNull(category, "category");
+        try {
+            return db.write(h -> {
+                requireTenant(h, category.tenantId());
+                long count = h.createQuery("SELECT COUNT(*) FROM category WHERE tenant_id = :tenant")
+                        .bind("tenant", category.tenantId()).mapTo(Long.class).one();
+                if (count >= maxPerTenant)
+                    throw new CategoryRuleException("a space holds at most " + maxPerTenant + " categories");
+                if (siblingNamed(h, category.tenantId(), category.parentId(), category.name(), null))
+                    throw duplicateCategoryName(category.name());
+                insertCategoryRow(h, category);
+                return new Category(category.id(), category.tenantId(), category.parentId(), category.name(),
+                        category.type(), category.position(), stored(category.created()), stored(category.modified()));
+            });
+        } catch (StorageException e) {
+            if (Database.isUniqueViolation(e) && findCategory(category.tenantId(), category.id()).isEmpty())
+                throw duplicateCategoryName(category.name()); // a concurrent sibling won (PostgreSQL)
+            throw e;
+        }
+    }
+
+    private static void insertCategoryRow(Handle h, Category c) {
+        h.createUpdate("INSERT INTO category (" + CATEGORY_COLUMNS + ") "
+                        + "VALUES (:id, :tenant, :parent, :name, :type, :position, :created, :modified)")
+                .bind("id", c.id())
+                .bind("tenant", c.tenantId())
+                .bind("parent", c.parentId())
+                .bind("name", c.name())
+                .bind("type", SqlRows.categoryTypeCode(c.type()))
+                .bind("position", c.position())
+                .bind("created", millis(c.created()))
+                .bind("modified", millis(c.modified()))
+                .execute();
+    }
+
+    private static boolean siblingNamed(Handle h, long tenantId, long parentId, String name, Long exceptId) {
+        String sql = "SELECT COUNT(*) FROM category WHERE tenant_id = :tenant AND parent_id = :parent AND name = :name"
+                + (exceptId == null ? "" : " AND id <> :except");
+        Query q = h.createQuery(sql).bind("tenant", tenantId).bind("parent", parentId).bind("name", name);
+        if (exceptId != null) q.bind("except", exceptId.longValue());
+        return q.mapTo(Long.class).one() > 0;
+    }
+
+    private static DuplicateCategoryNameException duplicateCategoryName(String name) {
+        return new DuplicateCategoryNameException("a category named '" + name + "' already exists at that level");
+    }
+
+    @Override
+    public Optional<Category> findCategory(long tenantId, long categoryId) {
+        return db.read(h -> findCategory(h, tenantId, categoryId));
+    }
+
+    private static Optional<Category> findCategory(Handle h, long tenantId, long categoryId) {
+        return h.createQuery("SELECT " + CATEGORY_COLUMNS + " FROM category WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenantId).bind("id", categoryId).map(CATEGORY).findOne();
+    }
+
+    @Override
+    public List<Category> findCategories(long tenantId, CategoryQuery query) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        StringBuilder sql = new StringBuilder("SELECT " + CATEGORY_COLUMNS + " FROM category WHERE tenant_id = :tenant");
+        params.put("tenant", tenantId);
+        if (query.categoryId() != null) { sql.append(" AND id = :id"); params.put("id", query.categoryId()); }
+        if (query.name() != null) { sql.append(" AND name = :name"); params.put("name", query.name()); }
+        if (query.type() != null) { sql.append(" AND type = :type"); params.put("type", SqlRows.categoryTypeCode(query.type())); }
+        if (query.parentId() != null) { sql.append(" AND parent_id = :parent"); params.put("parent", query.parentId()); }
+        if (query.modifiedAfter() != null) {
+            sql.append(" AND modified > :modifiedAfter");
+            params.put("modifiedAfter", millis(query.modifiedAfter()));
+        }
+        sql.append(" ORDER BY position, id");
+        return db.read(h -> h.createQuery(sql.toString()).bindMap(params).map(CATEGORY).list());
+    }
+
+    @Override
+    public void updateCategory(long tenantId, long categoryId, String name, long parentId, Instant modified) {
+        try {
+            db.write(h -> {
+                if (findCategory(h, tenantId, categoryId).isEmpty())
+                    throw new CategoryNotFoundException("no category " + categoryId);
+                if (siblingNamed(h, tenantId, parentId, name, categoryId)) throw duplicateCategoryName(name);
+                return h.createUpdate("UPDATE category SET name = :name, parent_id = :parent, modified = :modified "
+                                + "WHERE tenant_id = :tenant AND id = :id")
+                        .bind("name", name)
+                        .bind("parent", parentId)
+                        .bind("modified", millis(modified))
+                        .bind("tenant", tenantId)
+                        .bind("id", categoryId)
+                        .execute();
+            });
+        } catch (StorageException e) {
+            if (Database.isUniqueViolation(e)) throw duplicateCategoryName(name);
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean deleteCategory(long tenantId, long categoryId, Instant modified) {
+        return db.write(h -> {
+            if (findCategory(h, tenantId, categoryId).isEmpty()) return false;
+            // Pictures first (recycled ones too, so that a restore never points at a missing category).
+            h.createUpdate("UPDATE picture SET category_id = " + Category.DEFAULT_ID + ", modified = :modified "
+                            + "WHERE tenant_id = :tenant AND (category_id = :id OR category_id IN "
+                            + "(SELECT id FROM category WHERE tenant_id = :tenant AND parent_id = :id))")
+                    .bind("modified", millis(modified)).bind("tenant", tenantId).bind("id", categoryId).execute();
+            h.createUpdate("DELETE FROM category WHERE tenant_id = :tenant AND (id = :id OR parent_id = :id)")
+                    .bind("tenant", tenantId).bind("id", categoryId).execute();
+            return true;
+        });
+    }
+
+    @Override
+    public Map<Long, Long> countPicturesByCategory(long tenantId) {
+        return db.read(h -> {
+            Map<Long, Long> counts = new LinkedHashMap<>();
+            h.createQuery("SELECT category_id, COUNT(*) AS n FROM picture WHERE tenant_id = :tenant AND deleted = " + LIVE
+                            + " GROUP BY category_id ORDER BY category_id")
+                    .bind("tenant", tenantId)
+                    .map((rs, ctx) -> Map.entry(rs.getLong("category_id"), rs.getLong("n")))
+                    .forEach(e -> counts.put(e.getKey(), e.getValue()));
+            return counts;
+        });
+    }
+
+    // =============================================================== pictures
+
+    /** Whether a picture counts against its tenant's space: live and holding bytes. */
+    private static boolean charged(PictureStatus status, boolean deleted) {
+        return status == PictureStatus.NORMAL && !deleted;
+    }
+
+    @Override
+    public void insertPicture(Picture p) {
+        Objects.requireNonNull(p, "picture");
+        if (p.status() == PictureStatus.NORMAL && p.blobKey() == null)
+            throw new IllegalArgumentException("a NORMAL picture needs a blob key");
+        Instant now = clock.instant();
+        db.write(h -> {
+            requireTenant(h, p.tenantId());
+            if (charged(p.status(), p.deleted())) charge(h, p.tenantId(), p.sizeBytes());
+            if (p.blobKey() != null) addBlobReference(h, p.blobKey(), p.sizeBytes());
+            h.createUpdate("INSERT INTO picture (" + PICTURE_COLUMNS + ") VALUES (:pictureId, :imageId, :tenant, "
+                            + ":category, :urlToken, :title, :description, :tags, :imageType, :status, :format, :width, "
+                            + ":height, :frames, :size, :md5, :blobKey, :originalFileName, :clientType, :referenced, "
+                            + ":deleted, :deletedAt, :created, :modified)")
+                    .bind("pictureId", p.pictureId())
+                    .bind("imageId", p.imageId())
+                    .bind("tenant", p.tenantId())
+                    .bind("category", p.categoryId())
+                    .bind("urlToken", p.urlToken())
+                    .bind("title", p.title())
+                    .bind("description", p.description())
+                    .bind("tags", p.tags())
+                    .bind("imageType", p.imageType())
+                    .bind("status", statusCode(p.status()))
+                    .bind("format", SqlRows.formatCode(p.format()))
+                    .bind("width", p.width())
+                    .bind("height", p.height())
+                    .bind("frames", p.frames())
+                    .bind("size", p.sizeBytes())
+                    .bind("md5", p.md5())
+                    .bind("blobKey", p.blobKey())
+                    .bind("originalFileName", p.originalFileName())
+                    .bind("clientType", p.clientType())
+                    .bind("referenced", flag(p.referenced()))
+                    .bind("deleted", flag(p.deleted()))
+                    .bind("deletedAt", nullableMillis(p.deletedAt()))
+                    .bind("created", millis(p.created()))
+                    .bind("modified", millis(p.modified()))
+                    .execute();
+            return null;
+        });
+    }
+
+    /**
+     * Charges {@code bytes} to the tenant if they fit its available space: the one conditional
+     * update the quota rests on (design: Quota). Zero rows means they do not fit.
+     */
+    private static void charge(Handle h, long tenantId, long bytes) {
+        int rows = h.createUpdate("UPDATE tenant SET used_bytes = used_bytes + :n "
+                        + "WHERE id = :tenant AND used_bytes + :n <= ordered_bytes + free_bytes")
+                .bind("n", bytes).bind("tenant", tenantId).execute();
+        if (rows == 0) {
+            Tenant t = findTenant(h, tenantId).orElseThrow(() -> tenantNotFound(tenantId));
+            throw new QuotaExceededException("the picture needs " + bytes + " bytes but only " + t.remainingBytes()
+                    + " of " + t.availableBytes() + " remain");
+        }
+    }
+
+    /** Gives back space; always succeeds. */
+    private static void release(Handle h, long tenantId, long bytes) {
+        if (bytes == 0) return;
+        h.createUpdate("UPDATE tenant SET used_bytes = used_bytes - :n WHERE id = :tenant")
+                .bind("n", bytes).bind("tenant", tenantId).execute();
+    }
+
+    private static void addBlobReference(Handle h, String key, long size) {
+        h.createUpdate("INSERT INTO stored_blob (" + BLOB_COLUMNS + ") VALUES (:key, :size, 1, NULL) "
+                        + "ON CONFLICT (blob_key) DO UPDATE SET ref_count = stored_blob.ref_count + 1, zero_since = NULL")
+                .bind("key", key).bind("size", size).execute();
+    }
+
+    /** Drops {@code n} references; the count that reaches 0 records when (for the sweep's grace period). */
+    private static void dropBlobReferences(Handle h, String key, long n, Instant now) {
+        h.createUpdate("UPDATE stored_blob SET "
+                        + "ref_count = CASE WHEN ref_count > :n THEN ref_count - :n ELSE 0 END, "
+                        + "zero_since = CASE WHEN ref_count > :n THEN zero_since ELSE COALESCE(zero_since, :now) END "
+                        + "WHERE blob_key = :key")
+                .bind("n", n).bind("now", millis(now)).bind("key", key).execute();
+    }
+
+    @Override
+    public Picture attachBlob(long tenantId, long pictureId, BlobAttachment a) {
+        Objects.requireNonNull(a, "attachment");
+        Instant now = clock.instant();
+        return db.write(h -> {
+            Picture old = h.createQuery("SELECT " + PICTURE_COLUMNS + " FROM picture WHERE tenant_id = :tenant "
+                            + "AND picture_id = :id AND deleted = " + LIVE + db.dialect().forUpdate())
+                    .bind("tenant", tenantId).bind("id", pictureId).map(PICTURE).findOne()
+                    .orElseThrow(() -> new PictureNotFoundException("no picture " + pictureId));
+            long delta = a.sizeBytes() - (charged(old.status(), false) ? old.sizeBytes() : 0);
+            if (delta > 0) charge(h, tenantId, delta);
+            else release(h, tenantId, -delta);
+            if (!a.blobKey().equals(old.blobKey())) addBlobReference(h, a.blobKey(), a.sizeBytes());
+            h.createUpdate("UPDATE picture SET blob_key = :key, size_bytes = :size, md5 = :md5, format = :format, "
+                            + "width = :width, height = :height, frames = :frames, status = :status, modified = :modified "
+                            + "WHERE picture_id = :id")
+                    .bind("key", a.blobKey())
+                    .bind("size", a.sizeBytes())
+                    .bind("md5", a.md5())
+                    .bind("format", SqlRows.formatCode(a.format()))
+                    .bind("width", a.width())
+                    .bind("height", a.height())
+                    .bind("frames", a.frames())
+                    .bind("status", statusCode(PictureStatus.NORMAL))
+                    .bind("modified", millis(a.modified()))
+                    .bind("id", pictureId)
+                    .execute();
+            if (old.blobKey() != null && !a.blobKey().equals(old.blobKey())) dropBlobReferences(h, old.blobKey(), 1, now);
+            return findPicture(h, tenantId, pictureId).orElseThrow();
+        });
+    }
+
+    @Override
+    public void markUploadFailed(long tenantId, long pictureId, Instant modified) {
+        db.write(h -> h.createUpdate("UPDATE picture SET status = :failed, modified = :modified "
+                        + "WHERE tenant_id = :tenant AND picture_id = :id AND status = :uploading")
+                .bind("failed", statusCode(PictureStatus.UPLOAD_FAIL))
+                .bind("uploading", statusCode(PictureStatus.UPLOADING))
+                .bind("modified", millis(modified))
+                .bind("tenant", tenantId)
+                .bind("id", pictureId)
+                .execute());
+    }
+
+    /** Live or recycled ({@link Picture#deleted()} tells). */
+    @Override
+    public Optional<Picture> findPicture(long tenantId, long pictureId) {
+        return db.read(h -> findPicture(h, tenantId, pictureId));
+    }
+
+    private static Optional<Picture> findPicture(Handle h, long tenantId, long pictureId) {
+        return h.createQuery("SELECT " + PICTURE_COLUMNS + " FROM picture WHERE tenant_id = :tenant AND picture_id = :id")
+                .bind("tenant", tenantId).bind("id", pictureId).map(PICTURE).findOne();
+    }
+
+    /** Live or recycled ({@link Picture#deleted()} tells). */
+    @Override
+    public Optional<Picture> findPictureByImageId(long tenantId, String imageId) {
+        return db.read(h -> h.createQuery("SELECT " + PICTURE_COLUMNS + " FROM picture "
+                        + "WHERE image_id = :imageId AND tenant_id = :tenant")
+                .bind("imageId", imageId).bind("tenant", tenantId).map(PICTURE).findOne());
+    }
+
+    /** Live or recycled: serving must refuse a {@link Picture#deleted()} one. */
+    @Override
+    public Optional<Picture> findPictureByUrlToken(String urlToken) {
+        return db.read(h -> h.createQuery("SELECT " + PICTURE_COLUMNS + " FROM picture WHERE url_token = :token")
+                .bind("token", urlToken).map(PICTURE).findOne());
+    }
+
+    @Override
+    public List<Picture> findPictures(long tenantId, PictureQuery query) {
+        if (query.pageSize() <= 0) return List.of();
+        SqlText select = pictureSelect(tenantId, query);
+        return db.read(h -> h.createQuery(select.sql()).bindMap(select.params()).map(PICTURE).list());
+    }
+
+    @Override
+    public long countPictures(long tenantId, PictureQuery query) {
+        SqlText where = pictureWhere(tenantId, query);
+        return db.read(h -> h.createQuery("SELECT COUNT(*) FROM picture" + where.sql())
+                .bindMap(where.params()).mapTo(Long.class).one());
+    }
+
+    /** SQL with its named parameters. */
+    record SqlText(String sql, Map<String, Object> params) {}
+
+    /** The page of pictures {@code query} asks for; package-visible so tests can check its plan. */
+    static SqlText pictureSelect(long tenantId, PictureQuery query) {
+        SqlText where = pictureWhere(tenantId, query);
+        Map<String, Object> params = new LinkedHashMap<>(where.params());
+        params.put("limit", query.pageSize());
+        params.put("offset", Math.max(0L, query.offset()));
+        // Every order ends with picture_id in the same direction, so pages are stable and each
+        // order is exactly one of the picture_by_* indexes read forwards or backwards.
+        String order = switch (query.order() == null ? PictureQuery.Order.TIME_DESC : query.order()) {
+            case TIME_DESC -> "created DESC, picture_id DESC";
+            case TIME_ASC -> "created ASC, picture_id ASC";
+            case SIZE_DESC -> "size_bytes DESC, picture_id DESC";
+            case SIZE_ASC -> "size_bytes ASC, picture_id ASC";
+        };
+        return new SqlText("SELECT " + PICTURE_COLUMNS + " FROM picture" + where.sql() + " ORDER BY " + order
+                + " LIMIT :limit OFFSET :offset", params);
+    }
+
+    static SqlText pictureWhere(long tenantId, PictureQuery q) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        StringBuilder sql = new StringBuilder(" WHERE tenant_id = :tenant AND deleted = :deleted");
+        params.put("tenant", tenantId);
+        params.put("deleted", Boolean.TRUE.equals(q.deleted()) ? 1 : 0);
+        if (q.pictureId() != null) { sql.append(" AND picture_id = :pictureId"); params.put("pictureId", q.pictureId()); }
+        if (q.categoryId() != null) { sql.append(" AND category_id = :categoryId"); params.put("categoryId", q.categoryId()); }
+        if (q.modifiedAfter() != null) {
+            sql.append(" AND modified > :modifiedAfter");
+            params.put("modifiedAfter", millis(q.modifiedAfter()));
+        }
+        if (q.titleLike() != null && !q.titleLike().isEmpty()) {
+            sql.append(" AND title LIKE :titleLike ESCAPE '").append(LIKE_ESCAPE).append("'");
+            params.put("titleLike", "%" + escapeLike(q.titleLike()) + "%");
+        }
+        if (q.createdFrom() != null) { sql.append(" AND created >= :createdFrom"); params.put("createdFrom", millis(q.createdFrom())); }
+        if (q.createdTo() != null) { sql.append(" AND created <= :createdTo"); params.put("createdTo", millis(q.createdTo())); }
+        if (q.clientType() != null) { sql.append(" AND client_type = :clientType"); params.put("clientType", q.clientType()); }
+        if (q.urlTokens() != null) {
+            List<String> tokens = List.copyOf(new LinkedHashSet<>(q.urlTokens()));
+            if (tokens.isEmpty()) sql.append(" AND 1 = 0"); // "one of no tokens": nothing
+            else sql.append(" AND url_token IN ").append(inList("token", tokens, params));
+        }
+        return new SqlText(sql.toString(), params);
+    }
+
+    /** Makes {@code %}, {@code _} and the escape character itself match literally. */
+    static String escapeLike(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (char c : s.toCharArray()) {
+            if (c == '%' || c == '_' || c == LIKE_ESCAPE) b.append(LIKE_ESCAPE);
+            b.append(c);
+        }
+        return b.toString();
+    }
+
+    /** {@code (:p0, :p1, …)}, adding the values to {@code params}. */
+    private static String inList(String prefix, List<?> values, Map<String, Object> params) {
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) b.append(", ");
+            b.append(':').append(prefix).append(i);
+            params.put(prefix + i, values.get(i));
+        }
+        return b.append(')').toString();
+    }
+
+    private static <T> List<List<T>> chunks(Collection<T> values) {
+        List<T> distinct = List.copyOf(new LinkedHashSet<>(values));
+        List<List<T>> chunks = new ArrayList<>();
+        for (int i = 0; i < distinct.size(); i += IN_LIST_CHUNK)
+            chunks.add(distinct.subList(i, Math.min(distinct.size(), i + IN_LIST_CHUNK)));
+        return chunks;
+    }
+
+    @Override
+    public boolean titleTaken(long tenantId, String title) {
+        return db.read(h -> h.createQuery("SELECT COUNT(*) FROM picture WHERE tenant_id = :tenant AND deleted = " + LIVE
+                        + " AND title = :title")
+                .bind("tenant", tenantId).bind("title", title).mapTo(Long.class).one() > 0);
+    }
+
+    @Override
+    public boolean updatePictureInfo(long tenantId, long pictureId, String title, String description, String tags,
+                                     Long categoryId, Instant modified) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        StringBuilder set = new StringBuilder("modified = :modified");
+        params.put("modified", millis(modified));
+        if (title != null) { set.append(", title = :title"); params.put("title", title); }
+        if (description != null) { set.append(", description = :description"); params.put("description", description); }
+        if (tags != null) { set.append(", tags = :tags"); params.put("tags", tags); }
+        if (categoryId != null) { set.append(", category_id = :category"); params.put("category", categoryId); }
+        params.put("tenant", tenantId);
+        params.put("id", pictureId);
+        String sql = "UPDATE picture SET " + set + " WHERE tenant_id = :tenant AND picture_id = :id AND deleted = " + LIVE;
+        return db.write(h -> h.createUpdate(sql).bindMap(params).execute()) > 0;
+    }
+
+    @Override
+    public int changeCategory(long tenantId, Collection<Long> pictureIds, long categoryId, Instant modified) {
+        if (pictureIds.isEmpty()) return 0;
+        return db.write(h -> {
+            int moved = 0;
+            for (List<Long> chunk : chunks(pictureIds)) {
+                Map<String, Object> params = new LinkedHashMap<>();
+                String ids = inList("id", chunk, params);
+                moved += h.createUpdate("UPDATE picture SET category_id = :category, modified = :modified "
+                                + "WHERE tenant_id = :tenant AND deleted = " + LIVE + " AND picture_id IN " + ids)
+                        .bindMap(params)
+                        .bind("category", categoryId)
+                        .bind("modified", millis(modified))
+                        .bind("tenant", tenantId)
+                        .execute();
+            }
+            return moved;
+        });
+    }
+
+    /**
+     * Recycled pictures keep their blob reference (until {@link #purgeRecycled}) but stop
+     * counting against the space. The rows are selected first (locked on PostgreSQL) so that
+     * exactly the pictures this call recycles are the ones whose sizes are released.
+     */
+    @Override
+    public int recyclePictures(long tenantId, Collection<Long> pictureIds, Instant now) {
+        if (pictureIds.isEmpty()) return 0;
+        return db.write(h -> {
+            int recycled = 0;
+            long released = 0;
+            for (List<Long> chunk : chunks(pictureIds)) {
+                Map<String, Object> params = new LinkedHashMap<>();
+                String ids = inList("id", chunk, params);
+                String where = " WHERE tenant_id = :tenant AND deleted = " + LIVE + " AND picture_id IN " + ids;
+                List<Map.Entry<Long, Long>> targets = h.createQuery("SELECT picture_id, status, size_bytes FROM picture"
+                                + where + db.dialect().forUpdate())
+                        .bindMap(params).bind("tenant", tenantId)
+                        .map((rs, ctx) -> Map.entry(rs.getLong("picture_id"),
+                                statusCode(PictureStatus.NORMAL).equals(rs.getString("status")) ? rs.getLong("size_bytes") : 0L))
+                        .list();
+                if (targets.isEmpty()) continue;
+                Map<String, Object> targetParams = new LinkedHashMap<>();
+                String targetIds = inList("id", targets.stream().map(Map.Entry::getKey).toList(), targetParams);
+                recycled += h.createUpdate("UPDATE picture SET deleted = " + RECYCLED + ", deleted_at = :now "
+                                + "WHERE tenant_id = :tenant AND picture_id IN " + targetIds)
+                        .bindMap(targetParams).bind("now", millis(now)).bind("tenant", tenantId).execute();
+                for (Map.Entry<Long, Long> t : targets) released += t.getValue();
+            }
+            release(h, tenantId, released);
+            return recycled;
+        });
+    }
+
+    @Override
+    public int purgeRecycled(Instant deletedBefore, int limit) {
+        if (limit <= 0) return 0;
+        Instant now = clock.instant();
+        return db.write(h -> {
+            List<Map.Entry<Long, String>> victims = h.createQuery("SELECT picture_id, blob_key FROM picture "
+                            + "WHERE deleted = " + RECYCLED + " AND deleted_at < :before "
+                            + "ORDER BY deleted_at, picture_id LIMIT :limit" + db.dialect().forUpdate())
+                    .bind("before", millis(deletedBefore)).bind("limit", limit)
+                    .map((rs, ctx) -> Map.entry(rs.getLong("picture_id"), Objects.toString(rs.getString("blob_key"), "")))
+                    .list();
+            Map<String, Long> droppedReferences = new LinkedHashMap<>();
+            for (Map.Entry<Long, String> v : victims)
+                if (!v.getValue().isEmpty()) droppedReferences.merge(v.getValue(), 1L, Long::sum);
+            int purged = 0;
+            for (List<Long> chunk : chunks(victims.stream().map(Map.Entry::getKey).toList())) {
+                Map<String, Object> params = new LinkedHashMap<>();
+                purged += h.createUpdate("DELETE FROM picture WHERE picture_id IN " + inList("id", chunk, params))
+                        .bindMap(params).execute();
+            }
+            for (Map.Entry<String, Long> d : droppedReferences.entrySet()) dropBlobReferences(h, d.getKey(), d.getValue(), now);
+            return purged;
+        });
+    }
+
+    // =============================================================== blobs and fsck
+
+    @Override
+    public Optional<BlobRecord> findBlob(String key) {
+        return db.read(h -> h.createQuery("SELECT " + BLOB_COLUMNS + " FROM stored_blob WHERE blob_key = :key")
+                .bind("key", key).map(BLOB).findOne());
+    }
+
+    /**
+     * Pages through the rows in key order, a query per page, so that no read transaction stays
+     * open while the visitor works (it may well delete what it visits).
+     */
+    @Override
+    public void forEachBlobRecord(Consumer<BlobRecord> visitor) {
+        String after = "";
+        while (true) {
+            String from = after;
+            List<BlobRecord> page = db.read(h -> h.createQuery("SELECT " + BLOB_COLUMNS + " FROM stored_blob "
+                            + "WHERE blob_key > :after ORDER BY blob_key LIMIT " + BLOB_PAGE)
+                    .bind("after", from).map(BLOB).list());
+            page.forEach(visitor);
+            if (page.size() < BLOB_PAGE) return;
+            after = page.get(page.size() - 1).key();
+        }
+    }
+
+    /** Also refuses while any picture row still names the blob, whatever its count says. */
+    @Override
+    public boolean deleteBlobRecordIfUnreferenced(String key) {
+        return db.write(h -> h.createUpdate("DELETE FROM stored_blob WHERE blob_key = :key AND ref_count = 0 "
+                        + "AND NOT EXISTS (SELECT 1 FROM picture WHERE blob_key = :key)")
+                .bind("key", key).execute()) > 0;
+    }
+
+    /** The number of picture rows naming each key, against the count the blob row keeps. */
+    private static final String REF_COUNT_MISMATCHES =
+            "SELECT b.blob_key AS blob_key, b.ref_count AS stored, COALESCE(p.n, 0) AS actual, 1 AS has_row, "
+            + "b.size_bytes AS size_bytes FROM stored_blob b "
+            + "LEFT JOIN (SELECT blob_key, COUNT(*) AS n FROM picture WHERE blob_key IS NOT NULL GROUP BY blob_key) p "
+            + "ON p.blob_key = b.blob_key WHERE b.ref_count <> COALESCE(p.n, 0) "
+            + "UNION ALL "
+            + "SELECT p.blob_key, 0, COUNT(*), 0, MAX(p.size_bytes) FROM picture p WHERE p.blob_key IS NOT NULL "
+            + "AND NOT EXISTS (SELECT 1 FROM stored_blob b WHERE b.blob_key = p.blob_key) GROUP BY p.blob_key "
+            + "ORDER BY 1";
+
+    private record RefCountDrift(String key, long stored, long actual, boolean hasRow, long size) {}
+
+    private static List<RefCountDrift> refCountDrift(Handle h) {
+        return h.createQuery(REF_COUNT_MISMATCHES)
+                .map((rs, ctx) -> new RefCountDrift(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getInt(4) != 0, rs.getLong(5)))
+                .list();
+    }
+
+    /** Subject {@code blob <key>}, or {@code blob <key> (no row)} when pictures name a key that has no row. */
+    @Override
+    public List<Mismatch> findRefCountMismatches() {
+        return db.read(h -> refCountDrift(h).stream()
+                .map(d -> new Mismatch("blob " + d.key() + (d.hasRow() ? "" : " (no row)"), d.stored(), d.actual()))
+                .toList());
+    }
+
+    /** Exact on SQLite, where this transaction excludes every other writer (see {@link #repairUsage}). */
+    @Override
+    public int repairRefCounts() {
+        Instant now = clock.instant();
+        return db.write(h -> {
+            List<RefCountDrift> drift = refCountDrift(h);
+            for (RefCountDrift d : drift) {
+                if (!d.hasRow()) {
+                    h.createUpdate("INSERT INTO stored_blob (" + BLOB_COLUMNS + ") VALUES (:key, :size, :n, NULL)")
+                            .bind("key", d.key()).bind("size", d.size()).bind("n", d.actual()).execute();
+                } else {
+                    h.createUpdate("UPDATE stored_blob SET ref_count = :n, "
+                                    + "zero_since = CASE WHEN :n = 0 THEN COALESCE(zero_since, :now) ELSE NULL END "
+                                    + "WHERE blob_key = :key")
+                            .bind("n", d.actual()).bind("now", millis(now)).bind("key", d.key()).execute();
+                }
+            }
+            return drift.size();
+        });
+    }
+
+    /** What a tenant's used space should be: the sizes of its live NORMAL pictures. */
+    private static final String USAGE_MISMATCHES =
+            "SELECT t.id AS id, t.used_bytes AS stored, COALESCE(s.total, 0) AS actual FROM tenant t "
+            + "LEFT JOIN (SELECT tenant_id, SUM(size_bytes) AS total FROM picture WHERE deleted = " + LIVE
+            + " AND status = '" + statusCode(PictureStatus.NORMAL) + "' GROUP BY tenant_id) s ON s.tenant_id = t.id "
+            + "WHERE t.used_bytes <> COALESCE(s.total, 0) ORDER BY t.id";
+
+    private record UsageDrift(long tenantId, long stored, long actual) {}
+
+    private static List<UsageDrift> usageDrift(Handle h) {
+        return h.createQuery(USAGE_MISMATCHES)
+                .map((rs, ctx) -> new UsageDrift(rs.getLong("id"), rs.getLong("stored"), rs.getLong("actual")))
+                .list();
+    }
+
+    /** Subject {@code tenant <id>}. */
+    @Override
+    public List<Mismatch> findUsageMismatches() {
+        return db.read(h -> usageDrift(h).stream()
+                .map(d -> new Mismatch("tenant " + d.tenantId(), d.stored(), d.actual()))
+                .toList());
+    }
+
+    /**
+     * Exact on SQLite, where this transaction excludes every other writer. On PostgreSQL an
+     * upload committing meanwhile could be missed; run it on a quiet database there.
+     */
+    @Override
+    public int repairUsage() {
+        return db.write(h -> {
+            List<UsageDrift> drift = usageDrift(h);
+            for (UsageDrift d : drift)
+                h.createUpdate("UPDATE tenant SET used_bytes = :actual WHERE id = :id")
+                        .bind("actual", d.actual()).bind("id", d.tenantId()).execute();
+            return drift.size();
+        });
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}
