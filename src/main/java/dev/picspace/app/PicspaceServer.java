@@ -61,7 +61,7 @@ public final class PicspaceServer implements AutoCloseable {
 
     /** Starts serving; returns once the port is bound and {@code /healthz} answers 200. */
     public PicspaceServer start() throws Exception {
-        server.start();
+        connector.open(); // bind first: picture URLs need the real port when --port 0 was asked for
         int port = connector.getLocalPort();
         GatewayMetrics metrics = new GatewayMetrics(registry);
         PictureUrls urls = new PictureUrls(picspace.settings().publicBaseUrl(port));
@@ -72,7 +72,7 @@ public final class PicspaceServer implements AutoCloseable {
                 new PictureServingHandler(picspace.metadata(), picspace.blobs()),
                 new NotFound());
         server.setHandler(handlers);
-        handlers.start();
+        server.start();
         // Recycled pictures older than the retention are purged, and blobs nobody refers to for an
         // hour are removed, in the background (design: Bytes — never by a racing delete).
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 60, TimeUnit.MINUTES);

@@ -317,7 +317,7 @@ class TopApiTest {
         bad.put("empty.jpg", new byte[0]);
         bad.put("page.png", "<html><body>not an image</body></html>".getBytes());
         bad.put("bomb.png", TestImages.pngDeclaring(50000, 50000));
-        bad.put("huge.jpg", TestImages.noisyJpeg(1600, 1200, 1)); // > 2M limit of this server
+        bad.put("huge.jpg", TestImages.noisyJpeg(2600, 1800, 1)); // > 2M limit of this server
         long blobsBefore = countBlobs();
         for (var e : bad.entrySet()) {
             PictureUploadResponse r = call(c, t, upload(e.getValue(), e.getKey(), 0));

@@ -12,6 +12,7 @@ import dev.picspace.gateway.http.RequestParameters;
 import dev.picspace.gateway.tree.Document;
 import dev.picspace.gateway.tree.JsonTreeWriter;
 import dev.picspace.gateway.tree.ObjectNode;
+import dev.picspace.gateway.tree.Scalar;
 import dev.picspace.gateway.tree.XmlTreeWriter;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -85,11 +86,13 @@ public final class TopGateway extends Handler.Abstract {
                     root = "error_response";
                 }
             } catch (TopApiException e) {
+                // The parameters could not be read: the query string still says which format to answer in.
+                format = Format.of(queryFormat(request)).orElse(Format.XML);
                 body = errorBody(e);
                 root = "error_response";
             }
             body.put("request_id", requestId);
-            outcome = root.equals("error_response") ? new Outcome("error_" + body.get("code").toString()) : new Outcome("ok");
+            outcome = root.equals("error_response") ? new Outcome("error_" + ((Scalar) body.get("code")).text()) : new Outcome("ok");
             byte[] bytes = format == Format.JSON
                     ? JsonTreeWriter.write(new Document(root, body, true), simplify)
                     : XmlTreeWriter.write(new Document(root, body, true));
@@ -97,7 +100,7 @@ public final class TopGateway extends Handler.Abstract {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, format.contentType);
             response.getHeaders().put("X-Request-Id", requestId);
             response.write(true, ByteBuffer.wrap(bytes), callback);
-            if (!outcome.label.equals("ok")) log.info("top {} {} {}", method, outcome.label, body.get("sub_code") == null ? "" : body.get("sub_code"));
+            if (!outcome.label.equals("ok")) log.info("top {} {} {}", method, outcome.label, body.get("sub_code") == null ? "" : ((Scalar) body.get("sub_code")).text());
         } finally {
             MDC.remove("request_id");
         }
@@ -106,6 +109,14 @@ public final class TopGateway extends Handler.Abstract {
     }
 
     private record Outcome(String label) {}
+
+    private static String queryFormat(Request request) {
+        try {
+            return Request.extractQueryParameters(request, java.nio.charset.StandardCharsets.UTF_8).getValue("format");
+        } catch (RuntimeException malformedQuery) {
+            return null;
+        }
+    }
 
     private RequestParameters readParameters(Request request) {
         String httpMethod = request.getMethod();
