@@ -1,6 +1,7 @@
 package dev.picspace.app;
 
 import dev.picspace.gateway.GatewayMetrics;
+import dev.picspace.gateway.MeteredHandler;
 import dev.picspace.gateway.PictureUrls;
 import dev.picspace.gateway.serve.PictureServingHandler;
 import dev.picspace.gateway.top.TopGateway;
@@ -69,7 +70,7 @@ public final class PicspaceServer implements AutoCloseable {
                 new Plain("/healthz", () -> ready ? "ok\n" : null, "text/plain;charset=UTF-8"),
                 new Plain("/metrics", registry::scrape, "text/plain;version=0.0.4;charset=utf-8"),
                 new TopGateway(picspace.space(), urls, metrics, picspace.settings().maxBodyBytes()),
-                new PictureServingHandler(picspace.metadata(), picspace.blobs()),
+                new MeteredHandler("image", metrics, new PictureServingHandler(picspace.metadata(), picspace.blobs())),
                 new NotFound());
         server.setHandler(handlers);
         server.start();

@@ -15,6 +15,7 @@ import java.time.Duration;
 public final class GatewayMetrics {
     private final MeterRegistry registry;
     private final DistributionSummary uploadBytes;
+    private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -25,14 +26,15 @@ public final class GatewayMetrics {
     public MeterRegistry registry() { return registry; }
 
     public void request(String dialect, String method, String outcome, long nanos) {
-        Timer.builder("picspace_requests")
+        // Looked up once per label set: serving calls this on every request.
+        timers.computeIfAbsent(dialect + '\u0000' + method + '\u0000' + outcome, k -> Timer.builder("picspace_requests")
                 .description("Requests by dialect, method and outcome")
                 .tags("dialect", dialect, "method", method, "outcome", outcome)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry)
-                .record(Duration.ofNanos(nanos));
+                .register(registry))
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     public void uploaded(long bytes) { uploadBytes.record(bytes); }
