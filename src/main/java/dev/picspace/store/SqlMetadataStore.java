@@ -530,7 +530,12 @@ public final class SqlMetadataStore implements MetadataStore {
 
     static SqlText pictureWhere(long tenantId, PictureQuery q) {
         Map<String, Object> params = new LinkedHashMap<>();
-        StringBuilder sql = new StringBuilder(" WHERE tenant_id = :tenant AND deleted = :deleted");
+        // With URL tokens, the unique url_token index finds the few rows; the unary + keeps SQLite
+        // from preferring an index on (tenant_id, deleted) merely because it saves a sort, which
+        // for a big tenant would read all its pictures. (+x is plain arithmetic in PostgreSQL too.)
+        boolean byToken = q.urlTokens() != null;
+        StringBuilder sql = new StringBuilder(byToken ? " WHERE +tenant_id = :tenant AND +deleted = :deleted"
+                : " WHERE tenant_id = :tenant AND deleted = :deleted");
         params.put("tenant", tenantId);
         params.put("deleted", Boolean.TRUE.equals(q.deleted()) ? 1 : 0);
         if (q.pictureId() != null) { sql.append(" AND picture_id = :pictureId"); params.put("pictureId", q.pictureId()); }
