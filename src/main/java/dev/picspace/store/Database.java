@@ -336,7 +336,6 @@ public final class Database implements AutoCloseable {
             } else if (c instanceof SQLException se && "23505".equals(se.getSQLState())) {
                 return true;
             }
-            if (c.getCause() == c) break;
         }
         return false;
     }

@@ -434,6 +434,22 @@ abstract class MetadataStoreContract {
     }
 
     @Test
+    void anInsertThatFailsAfterTheChargeLeavesNoChargeAndNoReference() {
+        Tenant t = newTenant("alice", 10_000, 0);
+        Picture p = insert(picture(t.id()).size(1000));
+        Picture sameId = picture(t.id()).size(2000).blob(key("other")).build();
+        Picture clash = new Picture(p.pictureId(), sameId.imageId(), t.id(), 0, sameId.urlToken(), "x", null, null,
+                "default", PictureStatus.NORMAL, ImageFormat.PNG, 1, 1, 1, 2000, "m", sameId.blobKey(), null,
+                "client:computer", false, null, T0, T0);
+        assertThatThrownBy(() -> store.insertPicture(clash))
+                .isInstanceOf(dev.picspace.domain.Exceptions.StorageException.class);
+        assertThat(used(t.id())).isEqualTo(1000);
+        assertThat(store.findBlob(sameId.blobKey())).isEmpty();
+        insert(picture(t.id()).size(500)); // and the store goes on working
+        assertThat(used(t.id())).isEqualTo(1500);
+    }
+
+    @Test
     void insertingForAnUnknownTenantFails() {
         assertThatThrownBy(() -> store.insertPicture(picture(4242).build())).isInstanceOf(TenantNotFoundException.class);
     }
