@@ -348,6 +348,7 @@ public final class SqlMetadataStore implements MetadataStore {
         Objects.requireNonNull(p, "picture");
         if (p.status() == PictureStatus.NORMAL && p.blobKey() == null)
             throw new IllegalArgumentException("a NORMAL picture needs a blob key");
+        if (p.blobKey() != null) BlobKeys.require(p.blobKey()); // keys become file names later: never store a bad one
         Instant now = clock.instant();
         db.write(h -> {
             requireTenant(h, p.tenantId());
@@ -426,6 +427,7 @@ public final class SqlMetadataStore implements MetadataStore {
     @Override
     public Picture attachBlob(long tenantId, long pictureId, BlobAttachment a) {
         Objects.requireNonNull(a, "attachment");
+        BlobKeys.require(a.blobKey());
         Instant now = clock.instant();
         return db.write(h -> {
             Picture old = h.createQuery("SELECT " + PICTURE_COLUMNS + " FROM picture WHERE tenant_id = :tenant "
