@@ -76,6 +76,19 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
     }
 
     @Test
+    void failuresNameTheStatementButNotItsArguments() {
+        MetadataStore.TenantSpec first = spec("first", 1, 0);
+        store.createTenant(first);
+        MetadataStore.TenantSpec sameKey = new MetadataStore.TenantSpec("second", 1, 0, null, false, first.topAppKey(),
+                "very-secret-value", "session-second", T0, List.of());
+        assertThatThrownBy(() -> store.createTenant(sameKey))
+                .isInstanceOf(dev.picspace.domain.Exceptions.StorageException.class)
+                .hasMessageContaining("INSERT INTO top_credential")
+                .hasMessageNotContaining("very-secret-value");
+        assertThat(store.findTenantByNick("second")).isEmpty(); // the tenant row went with the transaction
+    }
+
+    @Test
     void onlyFileUrlsAreAccepted() {
         assertThatThrownBy(() -> Database.open("jdbc:sqlite::memory:")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Database.open("jdbc:sqlite:file:x.db?mode=memory")).isInstanceOf(IllegalArgumentException.class);
@@ -155,6 +168,31 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
         assertThat(store.findUsageMismatches()).isEmpty();
     }
 
+    /** Every upload the child process reported as done is there after it is killed with SIGKILL. */
+    @Test
+    void acknowledgedUploadsSurviveKillMinusNine() throws Exception {
+        Tenant t = newTenant("victim", 1_000_000_000, 0);
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SqliteWriterProcess.class.getName(),
+                url(), String.valueOf(t.id()), "until-killed")
+                .redirectErrorStream(true)
+                .start();
+        List<Long> acknowledged = new ArrayList<>();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while (acknowledged.size() < 30 && (line = lines.readLine()) != null)
+                if (line.startsWith("acked ")) acknowledged.add(Long.parseLong(line.substring("acked ".length())));
+            child.destroyForcibly(); // SIGKILL, mid-stream
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(acknowledged).hasSize(30);
+        store.close();
+        store = openStore(); // reopening replays the WAL like a restart after the crash
+        for (long id : acknowledged) assertThat(store.findPicture(t.id(), id)).as("picture " + id).isPresent();
+        assertThat(store.findUsageMismatches()).isEmpty();
+        assertThat(store.findRefCountMismatches()).isEmpty();
+    }
+
     // ---------------------------------------------------------------- query plans
 
     /** SQLite's plan for a query, one line per step. */
@@ -219,6 +257,16 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
             IDS.addAndGet(1L << 40); // ids of its own, as a separate IdGenerator node would have
             String url = args[0];
             long tenantId = Long.parseLong(args[1]);
+            if (args[2].equals("until-killed")) {
+                try (SqlMetadataStore s = SqlMetadataStore.open(url)) {
+                    for (int i = 0; ; i++) {
+                        Picture p = picture(tenantId).size(1000).blob(key("victim-" + (i % 3))).build();
+                        s.insertPicture(p);
+                        System.out.println("acked " + p.pictureId()); // only after the commit returned
+                        System.out.flush();
+                    }
+                }
+            }
             int uploads = Integer.parseInt(args[2]);
             int accepted = 0;
             try (SqlMetadataStore s = SqlMetadataStore.open(url)) {
