@@ -239,8 +239,8 @@ public final class Database implements AutoCloseable {
 
     /**
      * PostgreSQL: one pool for reads and writes, Flyway (which takes an advisory lock itself).
-     * Needs org.postgresql:postgresql and flyway-database-postgresql on the class path and
-     * db/migration/postgresql/V1__tenant.sql; none is there yet.
+     * Needs org.postgresql:postgresql and flyway-database-postgresql on the class path, which
+     * the pom does not have yet; until then opening a PostgreSQL URL fails with a StorageException.
      */
     private static Database openPostgresql(String jdbcUrl, Settings settings) {
         HikariConfig config = new HikariConfig();
