@@ -9,6 +9,8 @@ import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.core.statement.TemplateEngine;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -237,8 +239,8 @@ public final class Database implements AutoCloseable {
 
     /**
      * PostgreSQL: one pool for reads and writes, Flyway (which takes an advisory lock itself).
-     * Needs org.postgresql:postgresql and flyway-database-postgresql on the class path and
-     * db/migration/postgresql/V1__tenant.sql; none is there yet.
+     * Needs org.postgresql:postgresql and flyway-database-postgresql on the class path, which
+     * the pom does not have yet; until then opening a PostgreSQL URL fails with a StorageException.
      */
     private static Database openPostgresql(String jdbcUrl, Settings settings) {
         HikariConfig config = new HikariConfig();
@@ -273,6 +275,13 @@ public final class Database implements AutoCloseable {
         Jdbi jdbi = Jdbi.create(ds);
         // Our SQL is plain SQL with :named parameters; nothing in it is a template.
         jdbi.setTemplateEngine(TemplateEngine.NOP);
+        // Failures name the statement but never its arguments: those include app secrets,
+        // sessions and tenants' titles, and exception messages end up in logs.
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(e -> {
+            StatementContext context = e.getStatementContext();
+            String sql = context == null ? null : context.getRawSql();
+            return sql == null ? e.getShortMessage() : e.getShortMessage() + " [statement: " + sql + "]";
+        });
         return jdbi;
     }
 
@@ -336,7 +345,6 @@ public final class Database implements AutoCloseable {
             } else if (c instanceof SQLException se && "23505".equals(se.getSQLState())) {
                 return true;
             }
-            if (c.getCause() == c) break;
         }
         return false;
     }

@@ -132,10 +132,7 @@ public final class FileSystemBlobStore implements BlobStore {
         Objects.requireNonNull(staged, "staged");
         Path target = pathOf(staged.sha256());
         try {
-            if (Files.isRegularFile(target) && Files.size(target) == staged.size()) {
-                Files.setLastModifiedTime(target, FileTime.from(clock.instant()));
-                return;
-            }
+            if (refreshIfComplete(target, staged.size())) return;
             createFanOutDirectories(target.getParent());
             requireStaged(staged.file());
             // On POSIX, rename(2) atomically replaces a file of the same name: a concurrent commit
@@ -146,6 +143,17 @@ public final class FileSystemBlobStore implements BlobStore {
             throw new StorageException("the staged file " + staged.file() + " is gone (discarded already?)", e);
         } catch (IOException e) {
             throw new StorageException("cannot store blob " + staged.sha256() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Touches the content file if it is there with the right size; false if it is not (or just went). */
+    private boolean refreshIfComplete(Path target, long size) throws IOException {
+        try {
+            if (!Files.isRegularFile(target) || Files.size(target) != size) return false;
+            Files.setLastModifiedTime(target, FileTime.from(clock.instant()));
+            return true;
+        } catch (NoSuchFileException e) {
+            return false; // a sweep deleted it between the two calls: store it again
         }
     }
 

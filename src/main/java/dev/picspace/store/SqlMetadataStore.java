@@ -348,6 +348,7 @@ public final class SqlMetadataStore implements MetadataStore {
         Objects.requireNonNull(p, "picture");
         if (p.status() == PictureStatus.NORMAL && p.blobKey() == null)
             throw new IllegalArgumentException("a NORMAL picture needs a blob key");
+        if (p.blobKey() != null) BlobKeys.require(p.blobKey()); // keys become file names later: never store a bad one
         Instant now = clock.instant();
         db.write(h -> {
             requireTenant(h, p.tenantId());
@@ -426,6 +427,7 @@ public final class SqlMetadataStore implements MetadataStore {
     @Override
     public Picture attachBlob(long tenantId, long pictureId, BlobAttachment a) {
         Objects.requireNonNull(a, "attachment");
+        BlobKeys.require(a.blobKey());
         Instant now = clock.instant();
         return db.write(h -> {
             Picture old = h.createQuery("SELECT " + PICTURE_COLUMNS + " FROM picture WHERE tenant_id = :tenant "
@@ -530,7 +532,12 @@ public final class SqlMetadataStore implements MetadataStore {
 
     static SqlText pictureWhere(long tenantId, PictureQuery q) {
         Map<String, Object> params = new LinkedHashMap<>();
-        StringBuilder sql = new StringBuilder(" WHERE tenant_id = :tenant AND deleted = :deleted");
+        // With URL tokens, the unique url_token index finds the few rows; the unary + keeps SQLite
+        // from preferring an index on (tenant_id, deleted) merely because it saves a sort, which
+        // for a big tenant would read all its pictures. (+x is plain arithmetic in PostgreSQL too.)
+        boolean byToken = q.urlTokens() != null;
+        StringBuilder sql = new StringBuilder(byToken ? " WHERE +tenant_id = :tenant AND +deleted = :deleted"
+                : " WHERE tenant_id = :tenant AND deleted = :deleted");
         params.put("tenant", tenantId);
         params.put("deleted", Boolean.TRUE.equals(q.deleted()) ? 1 : 0);
         if (q.pictureId() != null) { sql.append(" AND picture_id = :pictureId"); params.put("pictureId", q.pictureId()); }

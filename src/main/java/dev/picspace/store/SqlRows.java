@@ -2,6 +2,7 @@ package dev.picspace.store;
 
 import dev.picspace.domain.Category;
 import dev.picspace.domain.CategoryType;
+import dev.picspace.domain.Exceptions.StorageException;
 import dev.picspace.domain.ImageFormat;
 import dev.picspace.domain.MetadataStore.BlobRecord;
 import dev.picspace.domain.Picture;
@@ -123,25 +124,33 @@ final class SqlRows {
 
     private static LocalDate date(String text) { return text == null ? null : LocalDate.parse(text); }
 
-    private static Watermark watermark(String wire) { return wire == null ? null : Watermark.parse(wire); }
+    /** A stored setting was valid when stored; if it no longer parses, the database is at fault, not the caller. */
+    private static Watermark watermark(String wire) {
+        if (wire == null) return null;
+        try {
+            return Watermark.parse(wire);
+        } catch (RuntimeException e) {
+            throw new StorageException("a stored watermark no longer parses: " + e.getMessage(), e);
+        }
+    }
 
     private static PictureStatus status(String code) {
         return switch (code) {
             case "uploading" -> PictureStatus.UPLOADING;
             case "normal" -> PictureStatus.NORMAL;
             case "upload_fail" -> PictureStatus.UPLOAD_FAIL;
-            default -> throw new IllegalStateException("unknown picture status in the database: " + code);
+            default -> throw new StorageException("unknown picture status in the database: " + code);
         };
     }
 
     private static ImageFormat format(String code) {
         if (code == null) return null;
         return ImageFormat.fromExtension(code)
-                .orElseThrow(() -> new IllegalStateException("unknown image format in the database: " + code));
+                .orElseThrow(() -> new StorageException("unknown image format in the database: " + code));
     }
 
     private static CategoryType categoryType(String code) {
         return CategoryType.fromWire(code)
-                .orElseThrow(() -> new IllegalStateException("unknown category type in the database: " + code));
+                .orElseThrow(() -> new StorageException("unknown category type in the database: " + code));
     }
 }
