@@ -52,7 +52,8 @@ public final class PictureSpace {
 
     public BlobStore blobs() { return blobs; }
 
-    public Instant now() { return clock.instant(); }
+    /** Millisecond precision: what the stores keep, so a returned picture equals a re-read one. */
+    public Instant now() { return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); }
 
     // ---------------------------------------------------------------- tenants
 
@@ -62,7 +63,7 @@ public final class PictureSpace {
             throw new InvalidArgumentException("nick", "nick must be 1..64 characters");
         if (orderedBytes < 0 || freeBytes < 0)
             throw new InvalidArgumentException("space", "space sizes cannot be negative");
-        Instant now = clock.instant();
+        Instant now = now();
         List<Category> system = new ArrayList<>();
         int position = 0;
         for (CategoryType t : List.of(CategoryType.AUCTION, CategoryType.FIXED))
@@ -102,7 +103,7 @@ public final class PictureSpace {
             if (tenant.usedBytes() + staged.size() > tenant.availableBytes())
                 throw overQuota(tenant, staged.size());
             blobs.commit(staged);
-            Instant now = clock.instant();
+            Instant now = now();
             String title = uniqueTitle(tenantId, defaultTitle(spec));
             Picture p = new Picture(ids.nextId(), ids.nextImageId(), tenantId, categoryId, ids.nextUrlToken(), title,
                     spec.description(), spec.tags(), spec.imageType() == null ? "default" : spec.imageType(),
@@ -129,7 +130,7 @@ public final class PictureSpace {
             if (delta > 0 && tenant.usedBytes() + delta > tenant.availableBytes()) throw overQuota(tenant, delta);
             blobs.commit(staged);
             return metadata.attachBlob(tenantId, pictureId, new MetadataStore.BlobAttachment(staged.sha256(), staged.size(),
-                    staged.md5(), info.format(), info.width(), info.height(), info.frames(), clock.instant()));
+                    staged.md5(), info.format(), info.width(), info.height(), info.frames(), now()));
         } finally {
             blobs.discard(staged);
         }
@@ -197,24 +198,24 @@ public final class PictureSpace {
         if (newTitle == null || newTitle.isBlank()) throw new InvalidArgumentException("new_name", "the new name is empty");
         if (newTitle.codePointCount(0, newTitle.length()) > MAX_TITLE_LENGTH)
             throw new InvalidArgumentException("new_name", "the new name is longer than " + MAX_TITLE_LENGTH + " characters");
-        if (!metadata.updatePictureInfo(tenantId, pictureId, newTitle, null, null, null, clock.instant()))
+        if (!metadata.updatePictureInfo(tenantId, pictureId, newTitle, null, null, null, now()))
             throw new PictureNotFoundException("no picture " + pictureId);
     }
 
     public boolean updateInfo(long tenantId, long pictureId, String title, String description, String tags, Long categoryId) {
         if (categoryId != null) requireCategory(tenantId, categoryId);
-        return metadata.updatePictureInfo(tenantId, pictureId, title, description, tags, categoryId, clock.instant());
+        return metadata.updatePictureInfo(tenantId, pictureId, title, description, tags, categoryId, now());
     }
 
     /** @return how many pictures moved */
     public int changeCategory(long tenantId, Collection<Long> pictureIds, long categoryId) {
         requireCategory(tenantId, categoryId);
-        return metadata.changeCategory(tenantId, pictureIds, categoryId, clock.instant());
+        return metadata.changeCategory(tenantId, pictureIds, categoryId, now());
     }
 
     /** Moves pictures to the recycle bin and releases their space. @return how many */
     public int delete(long tenantId, Collection<Long> pictureIds) {
-        return metadata.recyclePictures(tenantId, pictureIds, clock.instant());
+        return metadata.recyclePictures(tenantId, pictureIds, now());
     }
 
     // ---------------------------------------------------------------- categories
@@ -234,7 +235,7 @@ public final class PictureSpace {
             if (parent.parentId() != 0)
                 throw new CategoryRuleException("categories are at most two levels deep: " + parentId + " is already level 2");
         }
-        Instant now = clock.instant();
+        Instant now = now();
         return metadata.insertCategory(new Category(ids.nextId(), tenantId, parentId, name, CategoryType.USER_DEFINE,
                 position, now, now), maxCategoriesPerTenant);
     }
@@ -263,10 +264,10 @@ public final class PictureSpace {
             parent = newParentId;
         }
         String name = newName == null || newName.isBlank() ? c.name() : newName;
-        metadata.updateCategory(tenantId, categoryId, name, parent, clock.instant());
+        metadata.updateCategory(tenantId, categoryId, name, parent, now());
     }
 
     public boolean deleteCategory(long tenantId, long categoryId) {
-        return metadata.deleteCategory(tenantId, categoryId, clock.instant());
+        return metadata.deleteCategory(tenantId, categoryId, now());
     }
 }
