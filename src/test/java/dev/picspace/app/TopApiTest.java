@@ -318,6 +318,9 @@ class TopApiTest {
         bad.put("page.png", "<html><body>not an image</body></html>".getBytes());
         bad.put("bomb.png", TestImages.pngDeclaring(50000, 50000));
         bad.put("huge.jpg", TestImages.noisyJpeg(2600, 1800, 1)); // > 2M limit of this server
+        byte[] body = new byte[3_600_000]; // over the whole request-body limit (max-bytes + 1M)
+        new java.util.Random(9).nextBytes(body);
+        bad.put("body-too-large.jpg", body);
         long blobsBefore = countBlobs();
         for (var e : bad.entrySet()) {
             PictureUploadResponse r = call(c, t, upload(e.getValue(), e.getKey(), 0));

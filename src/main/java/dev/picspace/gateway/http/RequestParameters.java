@@ -86,6 +86,32 @@ public final class RequestParameters implements AutoCloseable {
     public static Path spoolDirectory() { return spoolDirectory; }
 
     /**
+     * Reads and throws away what is left of a refused request's body, up to {@code maxBytes}.
+     * A server that answers before the client has finished sending, then closes, makes the
+     * client's TCP stack see a reset that can destroy the answer: the SDKs would then report a
+     * broken connection instead of the error. Draining a bounded amount lets them read it;
+     * beyond the bound the connection is closed anyway.
+     *
+     * @return true when the whole body was consumed
+     */
+    public static boolean discardBody(Request request, long maxBytes) {
+        long declared = request.getLength();
+        if (declared > maxBytes) return false;
+        try (InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request)) {
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                total += n;
+                if (total > maxBytes) return false;
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
      * Reads all parameters of {@code request}, blocking until the body has been read.
      *
      * @param maxBodyBytes the largest body accepted, in bytes

@@ -125,6 +125,8 @@ public final class TopGateway extends Handler.Abstract {
         try {
             return RequestParameters.read(request, maxBodyBytes);
         } catch (MalformedRequestException e) {
+            // Let the SDK read the error instead of a connection reset (bounded: a few body sizes).
+            RequestParameters.discardBody(request, 4 * maxBodyBytes);
             throw new TopApiException(TopError.business("isv.invalid-parameter", e.getMessage()));
         }
     }

@@ -87,6 +87,7 @@ class RequestParametersHttpTest {
                 out.put("error", e.getMessage());
             }
             out.put("bytesRead", Request.getContentBytesRead(request));
+            if (response.getStatus() == 400) RequestParameters.discardBody(request, 4 * 1024 * 1024);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=UTF-8");
             response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(out)), callback);
             return true;
