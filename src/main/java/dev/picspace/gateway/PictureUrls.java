@@ -1,6 +1,7 @@
 package dev.picspace.gateway;
 
 import dev.picspace.domain.Picture;
+import dev.picspace.gateway.serve.PictureUrl;
 
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -9,10 +10,10 @@ import java.util.regex.Pattern;
 /**
  * Where a picture is served: {@code <public base>/i/<token>.<ext>} (design: Identity — the token
  * is unguessable, so one URL does not lead to the others). Both dialects hand these out; both
- * map a URL back to its picture through {@link #tokenOf}.
+ * map a URL back to its picture through {@link #tokenOf}. The exact path shape that is served is
+ * {@link PictureUrl}'s.
  */
 public final class PictureUrls {
-    public static final String PATH_PREFIX = "/i/";
     /** A token is 20 lowercase hex characters; whatever follows the extension (size suffixes) is ignored here. */
     private static final Pattern TOKEN_IN_URL = Pattern.compile("/i/([0-9a-f]{20})\\.[A-Za-z]{3,4}(?:[_?#].*)?$");
 
@@ -26,7 +27,7 @@ public final class PictureUrls {
         this.httpsBase = base.startsWith("http://") ? "https://" + base.substring(7) : base;
     }
 
-    public String pathOf(Picture p) { return PATH_PREFIX + p.urlToken() + "." + p.format().extension(); }
+    public String pathOf(Picture p) { return PictureUrl.pathOf(p.urlToken(), p.format()); }
 
     public String urlOf(Picture p, boolean https) { return (https ? httpsBase : httpBase) + pathOf(p); }
 
