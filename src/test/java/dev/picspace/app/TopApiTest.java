@@ -358,6 +358,29 @@ class TopApiTest {
     }
 
     @Test
+    void uploadWithPictureIdReplacesAndPhoneRulesHold() throws Exception {
+        var t = fx.tenant("modern-replace", 10 << 20, 0);
+        var c = t.client();
+        Picture p = call(c, t, upload(TestImages.jpeg(100, 100, 1), "orig.jpg", 0)).getPicture();
+        byte[] newer = TestImages.jpeg(150, 120, 2);
+        Picture again = call(c, t, upload(newer, "new.jpg", 0).param("picture_id", p.getPictureId())).getPicture();
+        assertThat(again.getPictureId()).isEqualTo(p.getPictureId());
+        assertThat(again.getPixel()).isEqualTo("150x120");
+        assertThat(again.getTitle()).isEqualTo("orig"); // a replace keeps the name (top.md §5.7)
+        assertThat(get(again.getPicturePath()).body()).isEqualTo(newer);
+        assertThat(t.reload().usedBytes()).isEqualTo(newer.length);
+
+        PictureUploadResponse phoneOk = call(c, t, upload(TestImages.jpeg(500, 900), "p.jpg", 0).param("client_type", "client:phone"));
+        assertThat(phoneOk.isSuccess()).as(phoneOk.getBody()).isTrue();
+        assertThat(phoneOk.getPicture().getClientType()).isEqualTo("client:phone");
+        PictureUploadResponse phoneWide = call(c, t, upload(TestImages.jpeg(700, 400), "w.jpg", 0).param("client_type", "client:phone"));
+        assertThat(phoneWide.getSubCode()).isEqualTo("isv.invalid-parameter:img");
+        PictureGetResponse phones = call(c, t, new PictureRequest<>("taobao.picture.get", PictureGetResponse.class)
+                .param("client_type", "client:phone"));
+        assertThat(phones.getTotalResults()).isEqualTo(1L);
+    }
+
+    @Test
     void duplicateTitlesGetANumber() throws Exception {
         var t = fx.tenant("titles", 10 << 20, 0);
         var c = t.client();
