@@ -89,20 +89,7 @@ final class TopMethods {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ObjectNode picture = ObjectNode.object()
-                .put("picture_id", p.pictureId())
-                .put("picture_category_id", p.categoryId())
-                .put("picture_path", urls.urlOf(p, https))
-                .put("title", p.title())
-                .put("sizes", p.sizeBytes())
-                .put("pixel", p.width() + "x" + p.height())
-                .put("status", status(p))
-                .put("deleted", deleted(p))
-                .put("client_type", p.clientType())
-                .put("created", TopTimestamp.format(p.created()))
-                .put("modified", TopTimestamp.format(p.modified()))
-                .put("md5", p.md5());
-        return ObjectNode.object().put("picture", picture);
+        return ObjectNode.object().put("picture", pictureNode(p, https));
     }
 
     private ObjectNode get(Call c) {
