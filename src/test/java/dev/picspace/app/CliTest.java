@@ -1,0 +1,71 @@
+package dev.picspace.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The operator contract (shared/spec/operator.md): names, options and output shapes. */
+class CliTest {
+    @TempDir Path data;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    record Run(int code, String out) {}
+
+    Run run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            return new Run(Main.run(args), buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
+    void tenantLifecycle() throws Exception {
+        Run created = run("tenant", "create", "--data", data.toString(), "--nick", "shop", "--order-space", "100M",
+                "--free-space", "10M", "--order-expiry", "2027-12-31");
+        assertThat(created.code()).isZero();
+        assertThat(created.out().strip().lines()).hasSize(1); // ONE JSON object
+        JsonNode t = JSON.readTree(created.out());
+        assertThat(t.get("tenant_id").asLong()).isPositive();
+        assertThat(t.get("nick").asText()).isEqualTo("shop");
+        assertThat(t.at("/top/app_key").asText()).isNotBlank();
+        assertThat(t.at("/top/app_secret").asText()).hasSizeGreaterThanOrEqualTo(32);
+        assertThat(t.at("/top/session").asText()).isNotBlank();
+        assertThat(t.get("order_expiry").asText()).isEqualTo("2027-12-31");
+
+        assertThat(run("tenant", "create", "--data", data.toString(), "--nick", "shop").code()).isEqualTo(1);
+
+        String wm = "true|店铺|true|0.5|null|16|false|false|false|255,0,0|0|false|0.9,0.9|null|2";
+        JsonNode w = JSON.readTree(run("tenant", "set-watermark", "--data", data.toString(), "--nick", "shop", wm).out());
+        assertThat(w.get("water_mark").asText()).isEqualTo(wm);
+        assertThat(run("tenant", "set-watermark", "--data", data.toString(), "--nick", "shop", "true|x").code()).isEqualTo(1);
+
+        JsonNode q = JSON.readTree(run("tenant", "set-quota", "--data", data.toString(), "--nick", "shop", "--order-space", "1G",
+                "--order-expiry", "none").out());
+        assertThat(q.get("order_space_bytes").asLong()).isEqualTo(1L << 30);
+        assertThat(q.get("free_space_bytes").asLong()).isEqualTo(10L << 20);
+        assertThat(q.get("order_expiry").isNull()).isTrue();
+
+        JsonNode s = JSON.readTree(run("tenant", "set-signed-urls", "--data", data.toString(), "--nick", "shop", "on").out());
+        assertThat(s.get("signed_urls").asBoolean()).isTrue();
+
+        JsonNode list = JSON.readTree(run("tenant", "list", "--data", data.toString()).out());
+        assertThat(list).hasSize(1);
+        assertThat(run("tenant", "set-quota", "--data", data.toString(), "--nick", "nobody", "--order-space", "1M").code()).isEqualTo(1);
+
+        JsonNode fsck = JSON.readTree(run("fsck", "--data", data.toString()).out());
+        assertThat(fsck.get("clean").asBoolean()).isTrue();
+        assertThat(fsck.get("repaired").asBoolean()).isFalse();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.picspace.app;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SettingsTest {
+    @TempDir Path dir;
+
+    @Test
+    void defaultsAreSafeAndEmbedded() {
+        Settings s = Settings.load(Map.of("data", dir.toString()), Map.of(), null);
+        assertThat(s.port()).isEqualTo(8080);
+        assertThat(s.jdbcUrl()).isEqualTo("jdbc:sqlite:" + dir.resolve("meta.db").toAbsolutePath());
+        assertThat(s.blobDir()).isEqualTo(dir.resolve("blobs"));
+        assertThat(s.limits().maxBytes()).isEqualTo(20L << 20);
+        assertThat(s.limits().maxPixels()).isEqualTo(100_000_000L);
+        assertThat(s.maxBodyBytes()).isEqualTo((20L << 20) + (1 << 20));
+        assertThat(s.publicBaseUrl(9999)).isEqualTo("http://localhost:9999");
+    }
+
+    @Test
+    void fileThenEnvironmentThenCommandLine() throws Exception {
+        Files.writeString(dir.resolve("picspace.properties"), "port=7000\nmax-bytes=5M\npublic-base-url=https://img.example.com\n");
+        Settings fromFile = Settings.load(Map.of("data", dir.toString()), Map.of(), null);
+        assertThat(fromFile.port()).isEqualTo(7000);
+        assertThat(fromFile.limits().maxBytes()).isEqualTo(5L << 20);
+        assertThat(fromFile.publicBaseUrl(7000)).isEqualTo("https://img.example.com");
+        Settings env = Settings.load(Map.of("data", dir.toString()), Map.of("PICSPACE_PORT", "7001", "PICSPACE_MAX_FRAMES", "10"), null);
+        assertThat(env.port()).isEqualTo(7001);
+        assertThat(env.limits().maxFrames()).isEqualTo(10);
+        Settings cli = Settings.load(Map.of("data", dir.toString(), "port", "7002"), Map.of("PICSPACE_PORT", "7001"), null);
+        assertThat(cli.port()).isEqualTo(7002);
+        Settings envData = Settings.load(Map.of(), Map.of("PICSPACE_DATA", dir.toString()), null);
+        assertThat(envData.port()).isEqualTo(7000); // the data directory from the environment decides the file
+    }
+
+    @Test
+    void mistakesAreNamed() throws Exception {
+        Path f = dir.resolve("bad.properties");
+        Files.writeString(f, "prot=1\n");
+        assertThatThrownBy(() -> Settings.load(Map.of(), Map.of(), f)).hasMessageContaining("unknown setting 'prot'");
+        assertThatThrownBy(() -> Settings.load(Map.of("data", dir.toString(), "port", "x"), Map.of(), null)).hasMessageContaining("port");
+        assertThatThrownBy(() -> Settings.load(Map.of(), Map.of(), dir.resolve("missing"))).hasMessageContaining("not found");
+    }
+}
