@@ -90,6 +90,16 @@ public final class ContentCache {
         return mapping;
     }
 
+    /**
+     * The whole representation if it is in memory or mapped already, else null; never does I/O, so
+     * it may be called on a selector thread. A held entry whose size disagrees with the metadata is
+     * also null here: the blocking path reports it.
+     */
+    ByteBuffer peek(ContentResponder.Representation rep) {
+        ByteBuffer hit = rep.length() <= maxEntryBytes ? small.get(rep.etag()) : mapped.get(rep.etag());
+        return hit != null && hit.remaining() == rep.length() ? hit : null;
+    }
+
     /** Two pictures can share a blob; a metadata row that disagrees with its blob's size is an error, not a cue to serve. */
     private static ByteBuffer checked(ByteBuffer cached, long length, String key) throws IOException {
         if (cached.remaining() != length) {

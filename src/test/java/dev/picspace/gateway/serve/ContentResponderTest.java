@@ -47,7 +47,12 @@ class ContentResponderTest {
         /** Only Body.open(): BodyWriter streams through pooled buffers. */
         STREAM,
         /** Only Body.open(), with a cache: small bodies are read once and kept. */
-        STREAM_CACHED
+        STREAM_CACHED,
+        /**
+         * Body.file() and a cache, answered with respondWithoutBlocking first (as on a selector thread),
+         * falling back to respond (marked X-Blocked) when that needs I/O.
+         */
+        INLINE_CACHED
     }
 
     static final int SMALL = 20 * 1024;
@@ -77,6 +82,7 @@ class ContentResponderTest {
         add("small", small, smallTag, small.length);
         add("large", large, largeTag, large.length);
         add("tiny", "0123456789".getBytes(StandardCharsets.US_ASCII), "tiny-tag", 10);
+        add("large-once", large, "large-once-tag", large.length); // used by one test only
         add("empty", new byte[0], "empty-tag", 0);
         // metadata says 10 bytes more than the blob holds
         add("short", small, "short-tag", small.length + 10);
@@ -102,7 +108,8 @@ class ContentResponderTest {
     /** Serves {@code /<mode>/<name>}. */
     static final class RepresentationHandler extends Handler.Abstract {
         private final Map<Mode, ContentCache> caches = Map.of(
-                Mode.FILE_CACHED, new ContentCache(), Mode.STREAM_CACHED, new ContentCache());
+                Mode.FILE_CACHED, new ContentCache(), Mode.STREAM_CACHED, new ContentCache(),
+                Mode.INLINE_CACHED, new ContentCache());
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
@@ -110,7 +117,7 @@ class ContentResponderTest {
             Mode mode = Mode.valueOf(segments[1].toUpperCase());
             String name = segments[2];
             Path file = files.get(name);
-            boolean withFile = mode == Mode.FILE || mode == Mode.FILE_CACHED;
+            boolean withFile = mode == Mode.FILE || mode == Mode.FILE_CACHED || mode == Mode.INLINE_CACHED;
             ContentResponder.Body body = new ContentResponder.Body() {
                 @Override
                 public InputStream open(long offset, long length) throws IOException {
@@ -128,6 +135,10 @@ class ContentResponderTest {
             };
             ContentResponder.Representation rep = new ContentResponder.Representation(
                     tags.get(name), lengths.get(name), MODIFIED, "image/jpeg", CACHE_CONTROL, body);
+            if (mode == Mode.INLINE_CACHED) {
+                if (ContentResponder.respondWithoutBlocking(request, response, callback, rep, caches.get(mode))) return true;
+                response.getHeaders().put("X-Blocked", "yes");
+            }
             ContentResponder.respond(request, response, callback, rep, caches.get(mode));
             return true;
         }
@@ -225,6 +236,28 @@ class ContentResponderTest {
         HttpResponse<byte[]> r = http.get(path(Mode.STREAM_CACHED, "tiny"));
         assertThat(r.body()).isEqualTo("0123456789".getBytes(StandardCharsets.US_ASCII));
         assertThat(opens.get()).isEqualTo(before);
+    }
+
+    @Test
+    void withoutBlockingOnlyWhatNeedsNoIoIsAnswered() throws Exception {
+        String small = path(Mode.INLINE_CACHED, "tiny");
+        // no bytes needed: answered inline even before anything is cached
+        assertThat(header(http.get(small, "If-None-Match", "\"tiny-tag\""), "X-Blocked")).isNull();
+        assertThat(header(http.send("HEAD", small), "X-Blocked")).isNull();
+        assertThat(header(http.send("POST", small), "X-Blocked")).isNull();
+        assertThat(header(http.get(small, "Range", "bytes=100-"), "X-Blocked")).isNull(); // 416
+        // bytes needed: the first time they must be read, after that they are in memory
+        HttpResponse<byte[]> first = http.get(small);
+        HttpResponse<byte[]> second = http.get(small);
+        assertThat(header(first, "X-Blocked")).isEqualTo("yes");
+        assertThat(header(second, "X-Blocked")).isNull();
+        assertThat(second.body()).isEqualTo(first.body());
+        // a large file: mapped on the first request, served from the mapping after
+        String large = path(Mode.INLINE_CACHED, "large-once");
+        assertThat(header(http.get(large), "X-Blocked")).isEqualTo("yes");
+        HttpResponse<byte[]> mapped = http.get(large, "Range", "bytes=5-9,-5");
+        assertThat(header(mapped, "X-Blocked")).isNull();
+        assertThat(mapped.statusCode()).isEqualTo(206);
     }
 
     @ParameterizedTest
@@ -542,7 +575,7 @@ class ContentResponderTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"FILE_CACHED", "FILE", "STREAM_CACHED"})
+    @EnumSource(value = Mode.class, names = {"FILE_CACHED", "FILE", "STREAM_CACHED", "INLINE_CACHED"})
     void aBlobShorterThanItsMetadataIsA500(Mode mode) throws Exception {
         // the size is checked (file size, or the whole body read into the cache) before anything is sent
         assertThat(http.get(path(mode, "short")).statusCode()).isEqualTo(500);

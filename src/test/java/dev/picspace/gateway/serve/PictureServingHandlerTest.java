@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -79,7 +80,11 @@ class PictureServingHandlerTest {
         final AtomicInteger lookups = new AtomicInteger();
 
         Fixture(UrlSignatureVerifier verifier) {
-            super(verifier, new ContentCache());
+            this(verifier, Duration.ofMillis(DEFAULT_LOOKUP_TTL_MILLIS));
+        }
+
+        Fixture(UrlSignatureVerifier verifier, Duration lookupTtl) {
+            super(verifier, new ContentCache(), lookupTtl);
         }
 
         @Override
@@ -377,6 +382,7 @@ class PictureServingHandlerTest {
         String newKey = ContentResponderTest.sha256(replacement);
         open.blobs.put(newKey, ServeTestSupport.writeFile(dir, newKey, replacement));
         open.add(token, OPEN_TENANT, PictureStatus.NORMAL, ImageFormat.JPEG, newKey, replacement.length, null);
+        open.forget(token); // what the replace path on this node does
 
         HttpResponse<byte[]> after = http.get("/i/" + token + ".jpg", "If-None-Match", before);
         assertThat(after.statusCode()).isEqualTo(200);
