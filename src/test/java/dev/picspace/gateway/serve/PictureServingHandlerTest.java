@@ -37,6 +37,7 @@ import dev.picspace.domain.ImageFormat;
 import dev.picspace.domain.Picture;
 import dev.picspace.domain.PictureStatus;
 import dev.picspace.domain.Tenant;
+import dev.picspace.gateway.serve.PictureServingHandler.RecentPictures;
 
 /**
  * The handler's own rules (URL shape, which pictures are servable, signatures, store failures)
@@ -388,5 +389,113 @@ class PictureServingHandlerTest {
         assertThat(after.statusCode()).isEqualTo(200);
         assertThat(after.body()).isEqualTo(replacement);
         assertThat(header(after, "ETag")).isEqualTo('"' + newKey + '"').isNotEqualTo(before);
+    }
+
+    // ---- the lookup cache and the non-blocking path ----
+
+    @Test
+    void aServablePictureIsLookedUpOnceWithinTheTtl() throws Exception {
+        String token = "0000000000000000000b";
+        open.add(token, OPEN_TENANT, PictureStatus.NORMAL, ImageFormat.PNG, ContentResponderTest.sha256(pngBytes),
+                pngBytes.length, null);
+        for (int i = 0; i < 5; i++) assertThat(http.get("/i/" + token + ".png").body()).isEqualTo(pngBytes);
+        assertThat(open.lookups.get()).isEqualTo(2); // one picture lookup, one tenant lookup
+        // the wrong extension is still a 404 from the cached entry, without a lookup
+        assertThat(http.get("/i/" + token + ".jpg").statusCode()).isEqualTo(404);
+        assertThat(open.lookups.get()).isEqualTo(2);
+    }
+
+    @Test
+    void forgetEndsTheTtlAtOnce() throws Exception {
+        String token = "0000000000000000000c";
+        open.add(token, OPEN_TENANT, PictureStatus.NORMAL, ImageFormat.JPEG, ContentResponderTest.sha256(jpegBytes),
+                jpegBytes.length, null);
+        assertThat(http.get("/i/" + token + ".jpg").statusCode()).isEqualTo(200);
+        open.add(token, OPEN_TENANT, PictureStatus.NORMAL, ImageFormat.JPEG, ContentResponderTest.sha256(jpegBytes),
+                jpegBytes.length, MODIFIED); // recycled
+        assertThat(http.get("/i/" + token + ".jpg").statusCode()).as("within the TTL").isEqualTo(200);
+        open.forget(token);
+        assertThat(http.get("/i/" + token + ".jpg").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aZeroTtlLooksUpEveryRequest() throws Exception {
+        Fixture uncached = new Fixture(null, Duration.ZERO);
+        populate(uncached);
+        try (ServeTestSupport server = new ServeTestSupport(uncached, null)) {
+            for (int i = 0; i < 3; i++) assertThat(server.get("/i/" + JPEG_TOKEN + ".jpg").statusCode()).isEqualTo(200);
+            assertThat(uncached.lookups.get()).isEqualTo(6);
+            uncached.add(JPEG_TOKEN, OPEN_TENANT, PictureStatus.NORMAL, ImageFormat.JPEG,
+                    ContentResponderTest.sha256(jpegBytes), jpegBytes.length, MODIFIED);
+            assertThat(server.get("/i/" + JPEG_TOKEN + ".jpg").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void theTtlExpires() throws Exception {
+        Fixture shortLived = new Fixture(null, Duration.ofMillis(50));
+        populate(shortLived);
+        try (ServeTestSupport server = new ServeTestSupport(shortLived, null)) {
+            assertThat(server.get("/i/" + JPEG_TOKEN + ".jpg").statusCode()).isEqualTo(200);
+            shortLived.pictures.remove(JPEG_TOKEN);
+            Thread.sleep(100);
+            assertThat(server.get("/i/" + JPEG_TOKEN + ".jpg").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void unservableAndUnknownPicturesAreNeverRemembered() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            http.get("/i/" + RECYCLED_TOKEN + ".jpg");
+            http.get("/i/" + UNKNOWN_TOKEN + ".jpg");
+        }
+        assertThat(open.lookups.get()).isEqualTo(6);
+    }
+
+    @Test
+    void signedUrlPicturesAreVerifiedOnEveryRequest() throws Exception {
+        assertThat(withVerifier.get("/i/" + SIGNED_TOKEN + ".jpg?auth_key=good").statusCode()).isEqualTo(200);
+        assertThat(withVerifier.get("/i/" + SIGNED_TOKEN + ".jpg?auth_key=bad").statusCode()).isEqualTo(403);
+        assertThat(withVerifier.get("/i/" + SIGNED_TOKEN + ".jpg").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void theRecentPicturesMapStaysBounded() {
+        RecentPictures recent = new RecentPictures(Duration.ofHours(1).toNanos(), 100);
+        Picture picture = open.pictures.get(JPEG_TOKEN);
+        ContentResponder.Representation rep = new ContentResponder.Representation("x", 1, null, "image/jpeg", null,
+                (offset, length) -> InputStream.nullInputStream());
+        for (int i = 0; i < 10_000; i++) {
+            recent.put(String.format("%020x", i), picture, rep);
+            assertThat(recent.size()).isLessThanOrEqualTo(100);
+        }
+    }
+
+    @Test
+    void theHandlerIsNonBlockingAndSoIsATreeWithTheAdapter() throws Exception {
+        assertThat(open.getInvocationType()).isEqualTo(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING);
+        Fixture pictures = new Fixture(null);
+        populate(pictures);
+        Handler.Abstract blockingApi = new Handler.Abstract() { // default: BLOCKING
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                if (!request.getHttpURI().getPath().equals("/api")) return false;
+                Thread.sleep(5); // a JDBC call, say
+                response.write(true, ByteBuffer.wrap("api".getBytes(StandardCharsets.US_ASCII)), callback);
+                return true;
+            }
+        };
+        try (ServeTestSupport server = new ServeTestSupport(
+                new Handler.Sequence(pictures, new BlockingHandlerAdapter(blockingApi)), null)) {
+            assertThat(server.server.getInvocationType())
+                    .isEqualTo(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING);
+            assertThat(server.get("/i/" + JPEG_TOKEN + ".jpg").body()).isEqualTo(jpegBytes);
+            assertThat(server.get("/i/" + JPEG_TOKEN + ".jpg").body()).isEqualTo(jpegBytes); // inline this time
+            assertThat(text(server.get("/api"))).isEqualTo("api");
+            assertThat(server.get("/elsewhere").statusCode()).isEqualTo(404);
+        }
+        // without the adapter, one blocking handler makes the whole tree blocking
+        assertThat(new Handler.Sequence(new Fixture(null), blockingApi).getInvocationType())
+                .isEqualTo(org.eclipse.jetty.util.thread.Invocable.InvocationType.BLOCKING);
     }
 }
