@@ -195,8 +195,10 @@ public final class ContentResponder {
         }
         HttpFields.Mutable headers = response.getHeaders();
         if (notModified) {
-            // §15.4.5: a 304 carries the validators and Cache-Control a 200 would have, and no body
+            // §15.4.5: a 304 carries the validators and Cache-Control a 200 would have, and no body.
+            // §8.6: its Content-Length, if any, MUST be the 200's; without one Jetty would write "0"
             putValidators(headers, rep);
+            headers.put(HttpHeader.CONTENT_LENGTH, rep.length());
             response.setStatus(HttpStatus.NOT_MODIFIED_304);
             callback.succeeded();
             return true;

@@ -136,7 +136,15 @@ public class PictureServingHandler extends Handler.Abstract {
         }
 
         try {
-            request.getComponents().getThreadPool().execute(() -> serveBlocking(request, response, callback, url));
+            request.getComponents().getThreadPool().execute(() -> {
+                try {
+                    serveBlocking(request, response, callback, url);
+                } catch (Throwable unexpected) {
+                    // serveBlocking answers every failure it knows; this is for the ones it does not
+                    LOG.warn("serving {} failed: {}", url.token(), String.valueOf(unexpected));
+                    callback.failed(unexpected);
+                }
+            });
         } catch (RejectedExecutionException busy) {
             ContentResponder.sendText(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "Service Unavailable");
         }

@@ -44,7 +44,8 @@ import dev.picspace.domain.Tenant;
  *
  * System properties: {@code probe.port} (18081), {@code probe.nginxPort} (18080),
  * {@code probe.cache} (true: the handler's default {@link ContentCache}; false: none),
- * {@code probe.selectors} / {@code probe.acceptors} (Jetty's defaults when unset),
+ * {@code probe.selectors} (one per core: with a non-blocking handler the selector threads do all the
+ * work, and Jetty's default for 2 cores is a single selector), {@code probe.acceptors} (Jetty's default),
  * {@code probe.maxThreads} (200), {@code probe.blocking} (false; true makes Jetty dispatch every
  * request to the thread pool, as it does when any handler in the tree is blocking).
  */
@@ -75,7 +76,8 @@ public final class ServeThroughputProbe {
         Server server = new Server(threads);
         HttpConfiguration config = new HttpConfiguration();
         ServerConnector connector = new ServerConnector(server, Integer.getInteger("probe.acceptors", -1),
-                Integer.getInteger("probe.selectors", -1), new HttpConnectionFactory(config));
+                Integer.getInteger("probe.selectors", Runtime.getRuntime().availableProcessors()),
+                new HttpConnectionFactory(config));
         connector.setHost("127.0.0.1"); // loopback only
         connector.setPort(port);
         server.addConnector(connector);
