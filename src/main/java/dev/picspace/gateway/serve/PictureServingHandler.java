@@ -68,7 +68,8 @@ public class PictureServingHandler extends Handler.Abstract {
     static final String CACHE_CONTROL = "public, max-age=300";
 
     public static final long DEFAULT_LOOKUP_TTL_MILLIS = 2000;
-    static final int MAX_RECENT_PICTURES = 100_000;
+    /** About 5 MB of pictures at most; with a 2 s TTL that covers 5,000 distinct pictures a second. */
+    static final int MAX_RECENT_PICTURES = 10_000;
 
     private final MetadataStore metadata;
     private final BlobStore blobs;
