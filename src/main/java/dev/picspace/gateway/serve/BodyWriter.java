@@ -46,6 +46,8 @@ final class BodyWriter extends IteratingCallback {
     private InputStream in;
     private long inRemaining;
     private RetainableByteBuffer chunk;
+    /** Whether the failure, if any, was ours (reading the blob) rather than the client's (going away). */
+    private boolean blobFailed;
 
     /**
      * @param firstStream an already opened stream for the first segment when it is a {@link Stream}
@@ -80,7 +82,12 @@ final class BodyWriter extends IteratingCallback {
             }
             Stream stream = (Stream) segment;
             if (stream.length() == 0) continue;
-            in = body.open(stream.offset(), stream.length());
+            try {
+                in = body.open(stream.offset(), stream.length());
+            } catch (IOException | RuntimeException openFailure) {
+                blobFailed = true;
+                throw openFailure;
+            }
             inRemaining = stream.length();
         }
     }
@@ -93,10 +100,15 @@ final class BodyWriter extends IteratingCallback {
         byte[] array = buffer.array();
         int base = buffer.arrayOffset();
         int got = 0;
-        while (got < want) {
-            int read = in.read(array, base + got, want - got);
-            if (read < 0) throw new IOException("blob ended " + (inRemaining - got) + " bytes early");
-            got += read;
+        try {
+            while (got < want) {
+                int read = in.read(array, base + got, want - got);
+                if (read < 0) throw new IOException("blob ended " + (inRemaining - got) + " bytes early");
+                got += read;
+            }
+        } catch (IOException | RuntimeException readFailure) {
+            blobFailed = true;
+            throw readFailure;
         }
         buffer.limit(got).position(0);
         inRemaining -= got;
@@ -125,7 +137,9 @@ final class BodyWriter extends IteratingCallback {
         if (in != null) closeStream();
         // the failed write may still hold the pooled buffer: let it go to the GC rather than back to the pool
         chunk = null;
-        LOG.warn("picture body failed after the response was committed: {}", String.valueOf(cause));
+        // clients abandon large downloads all the time; only a blob that cannot be read is worth a warning
+        if (blobFailed) LOG.warn("blob read failed after the response was committed: {}", String.valueOf(cause));
+        else LOG.debug("body write failed", cause);
         callback.failed(cause);
     }
 }

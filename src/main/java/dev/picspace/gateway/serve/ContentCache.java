@@ -9,6 +9,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Keeps the bytes of recently served representations ready to write, keyed by entity tag.
  *
@@ -32,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Thread-safe.
  */
 public final class ContentCache {
+    private static final Logger LOG = LoggerFactory.getLogger(ContentCache.class);
 
     /** 64 KiB: most thumbnails and many web images are smaller; larger ones go to the mapping area. */
     public static final int DEFAULT_MAX_ENTRY_BYTES = 64 * 1024;
@@ -67,7 +71,8 @@ public final class ContentCache {
 
     /**
      * The whole representation as a read-only buffer positioned at 0, from the cache or loaded into it;
-     * null when this cache does not take representations of that size (the caller streams instead).
+     * null when this cache does not take it (too large and not a local file, or no direct memory or
+     * address space left); the caller streams it instead.
      * Callers must {@code slice()} or {@code duplicate()} before consuming it.
      *
      * @throws IOException when the bytes cannot be read or are not exactly {@code length} long
@@ -79,7 +84,7 @@ public final class ContentCache {
             ByteBuffer hit = small.get(key);
             if (hit != null) return checked(hit, length, key);
             ByteBuffer loaded = file != null ? readFile(file, (int) length) : readStream(rep.body(), (int) length);
-            small.put(key, loaded, length);
+            if (loaded != null) small.put(key, loaded, length);
             return loaded;
         }
         if (file == null || mapped.limit == 0) return null;
@@ -88,6 +93,16 @@ public final class ContentCache {
         ByteBuffer mapping = map(file, length);
         mapped.put(key, mapping, 1);
         return mapping;
+    }
+
+    /**
+     * The whole representation if it is in memory or mapped already, else null; never does I/O, so
+     * it may be called on a selector thread. A held entry whose size disagrees with the metadata is
+     * also null here: the blocking path reports it.
+     */
+    ByteBuffer peek(ContentResponder.Representation rep) {
+        ByteBuffer hit = rep.length() <= maxEntryBytes ? small.get(rep.etag()) : mapped.get(rep.etag());
+        return hit != null && hit.remaining() == rep.length() ? hit : null;
     }
 
     /** Two pictures can share a blob; a metadata row that disagrees with its blob's size is an error, not a cue to serve. */
@@ -102,7 +117,8 @@ public final class ContentCache {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size != length) throw new IOException(file + " holds " + size + " bytes, metadata says " + length);
-            ByteBuffer buffer = ByteBuffer.allocateDirect(length);
+            ByteBuffer buffer = allocateDirect(length);
+            if (buffer == null) return null;
             while (buffer.hasRemaining()) {
                 if (channel.read(buffer, buffer.position()) < 0) throw new IOException(file + " ended early");
             }
@@ -114,7 +130,8 @@ public final class ContentCache {
         try (InputStream in = body.open(0, length)) {
             byte[] bytes = in.readNBytes(length);
             if (bytes.length != length) throw new IOException("blob ended after " + bytes.length + " of " + length + " bytes");
-            return ByteBuffer.allocateDirect(length).put(bytes).flip().asReadOnlyBuffer();
+            ByteBuffer buffer = allocateDirect(length);
+            return buffer == null ? null : buffer.put(bytes).flip().asReadOnlyBuffer();
         }
     }
 
@@ -124,7 +141,26 @@ public final class ContentCache {
             // mapping past the end of a file and touching it raises SIGBUS; never map more than is there
             long size = channel.size();
             if (size != length) throw new IOException(file + " holds " + size + " bytes, metadata says " + length);
-            return channel.map(FileChannel.MapMode.READ_ONLY, 0, length).asReadOnlyBuffer();
+            try {
+                return channel.map(FileChannel.MapMode.READ_ONLY, 0, length).asReadOnlyBuffer();
+            } catch (IOException mapFailed) {
+                // out of address space or of vm.max_map_count: the bytes are fine, just stream them
+                LOG.debug("cannot map {}: {}", file, String.valueOf(mapFailed));
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Direct memory counts against -XX:MaxDirectMemorySize (by default the heap's maximum). When it
+     * is exhausted the representation is simply not cached: serving must not fail for want of a cache.
+     */
+    private static ByteBuffer allocateDirect(int length) {
+        try {
+            return ByteBuffer.allocateDirect(length);
+        } catch (OutOfMemoryError directMemoryExhausted) {
+            LOG.debug("no direct memory for a {}-byte cache entry", length);
+            return null;
         }
     }
 

@@ -113,8 +113,30 @@ public final class ContentResponder {
      */
     public static void respond(Request request, Response response, Callback callback, Representation rep,
                                ContentCache cache) {
+        respond(request, response, callback, rep, cache, true);
+    }
+
+    /**
+     * Responds only if that needs no blocking work: no read, no open, no mapping. That is the case for
+     * 405, 412, 304, 416, HEAD, and for bodies that {@code cache} already holds or maps. Otherwise it
+     * touches nothing and returns false, and the caller must call {@link #respond} from a thread that
+     * may block.
+     *
+     * <p>This is what lets a handler declare {@code InvocationType.NON_BLOCKING} and serve cache hits
+     * on Jetty's selector thread, with no hand-off to the thread pool: on this 2-core machine that was
+     * the difference between about 0.65 and 0.95 of nginx's throughput for 20 KB pictures.
+     *
+     * @return true when the response was (or is being) sent and {@code callback} will be completed
+     */
+    public static boolean respondWithoutBlocking(Request request, Response response, Callback callback,
+                                                 Representation rep, ContentCache cache) {
+        return respond(request, response, callback, rep, cache, false);
+    }
+
+    private static boolean respond(Request request, Response response, Callback callback, Representation rep,
+                                   ContentCache cache, boolean mayBlock) {
         try {
-            respondOrThrow(request, response, callback, rep, cache);
+            return respondOrThrow(request, response, callback, rep, cache, mayBlock);
         } catch (Throwable failure) {
             // everything below hands the callback on as its last step, so reaching here means it is still ours
             LOG.warn("cannot serve {} (etag {}): {}", request.getHttpURI().getPath(), rep == null ? null : rep.etag(),
@@ -125,18 +147,20 @@ public final class ContentResponder {
                 response.reset();
                 sendText(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "Internal Server Error");
             }
+            return true;
         }
     }
 
-    private static void respondOrThrow(Request request, Response response, Callback callback, Representation rep,
-                                       ContentCache cache) throws IOException {
+    /** @return false only when {@code mayBlock} is false and the answer needs bytes that are not in memory */
+    private static boolean respondOrThrow(Request request, Response response, Callback callback, Representation rep,
+                                          ContentCache cache, boolean mayBlock) throws IOException {
         String method = request.getMethod();
         boolean get = HttpMethod.GET.is(method);
         if (!get && !HttpMethod.HEAD.is(method)) {
             // §15.5.6: a 405 MUST carry Allow
             response.getHeaders().put(ALLOW);
             sendText(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "Method Not Allowed");
-            return;
+            return true;
         }
 
         Preconditions pre = Preconditions.read(request.getHeaders());
@@ -146,14 +170,14 @@ public final class ContentResponder {
         if (pre.ifMatch != null) {
             if (!EntityTags.listContains(pre.ifMatch, rep.etag(), false)) {
                 sendText(request, response, callback, HttpStatus.PRECONDITION_FAILED_412, "Precondition Failed");
-                return;
+                return true;
             }
         } else if (pre.ifUnmodifiedSince != null && rep.lastModified() != null) {
             long since = parseDateSeconds(pre.ifUnmodifiedSince);
             // an invalid date is ignored (§13.1.4)
             if (since != Long.MIN_VALUE && lastModifiedSecond > since) {
                 sendText(request, response, callback, HttpStatus.PRECONDITION_FAILED_412, "Precondition Failed");
-                return;
+                return true;
             }
         }
 
@@ -171,11 +195,13 @@ public final class ContentResponder {
         }
         HttpFields.Mutable headers = response.getHeaders();
         if (notModified) {
-            // §15.4.5: a 304 carries the validators and Cache-Control a 200 would have, and no body
+            // §15.4.5: a 304 carries the validators and Cache-Control a 200 would have, and no body.
+            // §8.6: its Content-Length, if any, MUST be the 200's; without one Jetty would write "0"
             putValidators(headers, rep);
+            headers.put(HttpHeader.CONTENT_LENGTH, rep.length());
             response.setStatus(HttpStatus.NOT_MODIFIED_304);
             callback.succeeded();
-            return;
+            return true;
         }
 
         // §14.2: Range is only defined for GET; a server MUST ignore it for other methods
@@ -183,18 +209,28 @@ public final class ContentResponder {
         if (get && pre.range != null && !pre.rangeRepeated && ifRangeAllows(pre, rep, lastModifiedSecond)) {
             ranges = RangeHeader.evaluate(pre.range, rep.length());
         }
-        switch (ranges.kind()) {
-            case UNSATISFIABLE -> {
-                // §15.5.17: a 416 SHOULD say how long the representation is
-                headers.put(HttpHeader.CONTENT_RANGE, ByteRange.toNonSatisfiableHeaderValue(rep.length()));
-                sendText(request, response, callback, HttpStatus.RANGE_NOT_SATISFIABLE_416, "Range Not Satisfiable");
-            }
-            case PARTIAL -> {
-                if (ranges.ranges().size() == 1) sendSingleRange(request, response, callback, rep, cache, ranges.ranges().get(0));
-                else sendMultipleRanges(request, response, callback, rep, cache, ranges.ranges());
-            }
-            case IGNORE -> sendFull(request, response, callback, rep, cache, get);
+        if (ranges.kind() == RangeHeader.Kind.UNSATISFIABLE) {
+            // §15.5.17: a 416 SHOULD say how long the representation is
+            headers.put(HttpHeader.CONTENT_RANGE, ByteRange.toNonSatisfiableHeaderValue(rep.length()));
+            sendText(request, response, callback, HttpStatus.RANGE_NOT_SATISFIABLE_416, "Range Not Satisfiable");
+            return true;
         }
+
+        // from here on bytes are sent (unless HEAD or empty); find them before touching the response
+        boolean needsBody = get && rep.length() > 0;
+        // Body.file() may touch the disk (a store can check the file is there): not on a selector thread
+        Path file = needsBody && mayBlock ? rep.body().file().orElse(null) : null;
+        ByteBuffer whole = null;
+        if (needsBody && cache != null) whole = mayBlock ? cache.buffer(rep, file) : cache.peek(rep);
+        if (needsBody && whole == null && !mayBlock) return false;
+
+        if (ranges.kind() == RangeHeader.Kind.PARTIAL) {
+            if (ranges.ranges().size() == 1) sendSingleRange(request, response, callback, rep, whole, ranges.ranges().get(0));
+            else sendMultipleRanges(request, response, callback, rep, whole, ranges.ranges());
+        } else {
+            sendFull(request, response, callback, rep, whole, file, get);
+        }
+        return true;
     }
 
     /**
@@ -214,8 +250,9 @@ public final class ContentResponder {
         return date != Long.MIN_VALUE && date == lastModifiedSecond;
     }
 
+    /** @param whole the bytes in memory, or null to read them from {@code file} or the body's stream */
     private static void sendFull(Request request, Response response, Callback callback, Representation rep,
-                                 ContentCache cache, boolean get) throws IOException {
+                                 ByteBuffer whole, Path file, boolean get) throws IOException {
         HttpFields.Mutable headers = response.getHeaders();
         putRepresentationHeaders(headers, rep);
         headers.put(HttpHeader.CONTENT_LENGTH, rep.length());
@@ -229,9 +266,8 @@ public final class ContentResponder {
             response.write(true, ByteBuffer.allocate(0), callback);
             return;
         }
-        Path file = rep.body().file().orElse(null);
-        ByteBuffer whole = cache == null ? null : cache.buffer(rep, file);
         if (whole != null) {
+            // the fast path: one non-blocking write of a direct buffer, cached or mapped
             response.write(true, whole.slice(), callback);
         } else if (file != null) {
             // no cache: Jetty's own file source, read through the connector's pooled buffers
@@ -244,13 +280,12 @@ public final class ContentResponder {
     }
 
     private static void sendSingleRange(Request request, Response response, Callback callback, Representation rep,
-                                        ContentCache cache, ByteRange range) throws IOException {
+                                        ByteBuffer whole, ByteRange range) throws IOException {
         HttpFields.Mutable headers = response.getHeaders();
         putRepresentationHeaders(headers, rep);
         headers.put(HttpHeader.CONTENT_RANGE, range.toHeaderValue(rep.length()));
         headers.put(HttpHeader.CONTENT_LENGTH, range.getLength());
         response.setStatus(HttpStatus.PARTIAL_CONTENT_206);
-        ByteBuffer whole = cache == null ? null : cache.buffer(rep, rep.body().file().orElse(null));
         if (whole != null) {
             response.write(true, whole.slice((int) range.first(), (int) range.getLength()), callback);
         } else {
@@ -260,9 +295,8 @@ public final class ContentResponder {
 
     /** §14.6: multipart/byteranges, each part with its own Content-Type and Content-Range. */
     private static void sendMultipleRanges(Request request, Response response, Callback callback, Representation rep,
-                                           ContentCache cache, List<ByteRange> ranges) throws IOException {
+                                           ByteBuffer whole, List<ByteRange> ranges) {
         String boundary = newBoundary();
-        ByteBuffer whole = cache == null ? null : cache.buffer(rep, rep.body().file().orElse(null));
         List<BodyWriter.Segment> segments = new ArrayList<>(ranges.size() * 2 + 1);
         long contentLength = 0;
         for (int i = 0; i < ranges.size(); i++) {
@@ -310,7 +344,7 @@ public final class ContentResponder {
 
     /** Header fields of a 200 or single-part 206. */
     private static void putRepresentationHeaders(HttpFields.Mutable headers, Representation rep) {
-        headers.put(fieldFor(HttpHeader.CONTENT_TYPE, rep.contentType()));
+        headers.put(preEncoded(CONTENT_TYPES, HttpHeader.CONTENT_TYPE, rep.contentType()));
         // never let a browser second-guess the type: the bytes decided it (design: Limits)
         headers.put(NOSNIFF);
         putValidators(headers, rep);
@@ -319,24 +353,52 @@ public final class ContentResponder {
 
     /** ETag, Last-Modified and Cache-Control: what a 200, a 206 and a 304 all carry (§15.4.5). */
     private static void putValidators(HttpFields.Mutable headers, Representation rep) {
-        headers.put(HttpHeader.ETAG, '"' + rep.etag() + '"');
-        if (rep.lastModified() != null) {
-            // IMF-fixdate, whole seconds (§5.6.7, §8.8.2)
-            headers.put(HttpHeader.LAST_MODIFIED, DateGenerator.formatDate(rep.lastModified()));
-        }
-        if (rep.cacheControl() != null) headers.put(fieldFor(HttpHeader.CACHE_CONTROL, rep.cacheControl()));
+        headers.put(etagField(rep.etag()));
+        // IMF-fixdate, whole seconds (§5.6.7, §8.8.2)
+        if (rep.lastModified() != null) headers.put(lastModifiedField(rep.lastModified().getEpochSecond()));
+        if (rep.cacheControl() != null) headers.put(preEncoded(CACHE_CONTROLS, HttpHeader.CACHE_CONTROL, rep.cacheControl()));
     }
 
-    // Content types and Cache-Control values repeat endlessly; encoding them once saves work per response.
-    private static final ConcurrentHashMap<String, HttpField> PRE_ENCODED = new ConcurrentHashMap<>();
-    private static final int MAX_PRE_ENCODED = 64;
+    // The same few header values repeat on every response. Encoding each once (PreEncodedHttpField)
+    // spares the formatting, the string building and the generator's per-character work: measurable
+    // at tens of thousands of small responses a second. All these caches are bounded and lock-free;
+    // a race only means a field is built twice.
+    private static final ConcurrentHashMap<String, HttpField> CONTENT_TYPES = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, HttpField> CACHE_CONTROLS = new ConcurrentHashMap<>();
+    private static final int MAX_PRE_ENCODED_VALUES = 64;
 
-    private static HttpField fieldFor(HttpHeader header, String value) {
-        String key = header.ordinal() + ":" + value;
-        HttpField field = PRE_ENCODED.get(key);
+    private static HttpField preEncoded(ConcurrentHashMap<String, HttpField> cache, HttpHeader header, String value) {
+        HttpField field = cache.get(value);
         if (field != null) return field;
         field = new PreEncodedHttpField(header, value);
-        if (PRE_ENCODED.size() < MAX_PRE_ENCODED) PRE_ENCODED.putIfAbsent(key, field);
+        if (cache.size() < MAX_PRE_ENCODED_VALUES) cache.putIfAbsent(value, field);
+        return field;
+    }
+
+    /** A direct-mapped cache slot: the last field built for a key that hashed here. */
+    private record EtagSlot(String etag, HttpField field) {}
+
+    private record DateSlot(long second, HttpField field) {}
+
+    private static final int SLOTS = 1024; // a power of two
+    private static final EtagSlot[] ETAG_SLOTS = new EtagSlot[SLOTS];
+    private static final DateSlot[] DATE_SLOTS = new DateSlot[SLOTS];
+
+    private static HttpField etagField(String etag) {
+        int index = etag.hashCode() & (SLOTS - 1);
+        EtagSlot slot = ETAG_SLOTS[index];
+        if (slot != null && slot.etag().equals(etag)) return slot.field();
+        HttpField field = new PreEncodedHttpField(HttpHeader.ETAG, '"' + etag + '"');
+        ETAG_SLOTS[index] = new EtagSlot(etag, field); // a racy publish of an immutable record is safe
+        return field;
+    }
+
+    private static HttpField lastModifiedField(long epochSecond) {
+        int index = Long.hashCode(epochSecond) & (SLOTS - 1);
+        DateSlot slot = DATE_SLOTS[index];
+        if (slot != null && slot.second() == epochSecond) return slot.field();
+        HttpField field = new PreEncodedHttpField(HttpHeader.LAST_MODIFIED, DateGenerator.formatDate(epochSecond * 1000));
+        DATE_SLOTS[index] = new DateSlot(epochSecond, field);
         return field;
     }
 
@@ -380,11 +442,22 @@ public final class ContentResponder {
         private boolean ifModifiedSinceRepeated;
         private boolean ifUnmodifiedSinceRepeated;
 
+        /** Shared by every request without conditional or range fields (the common case): never written. */
+        static final Preconditions NONE = new Preconditions();
+
         static Preconditions read(HttpFields fields) {
-            Preconditions p = new Preconditions();
+            Preconditions p = NONE;
             for (HttpField field : fields) {
                 HttpHeader header = field.getHeader();
                 if (header == null) continue;
+                switch (header) {
+                    case IF_MATCH, IF_NONE_MATCH, IF_MODIFIED_SINCE, IF_UNMODIFIED_SINCE, IF_RANGE, RANGE -> {
+                        if (p == NONE) p = new Preconditions();
+                    }
+                    default -> {
+                        continue;
+                    }
+                }
                 switch (header) {
                     // list fields: several lines are one list (§5.3)
                     case IF_MATCH -> p.ifMatch = p.ifMatch == null ? field.getValue() : p.ifMatch + "," + field.getValue();
@@ -409,6 +482,7 @@ public final class ContentResponder {
                     default -> { }
                 }
             }
+            if (p == NONE) return p;
             if (p.ifModifiedSinceRepeated) p.ifModifiedSince = null;
             if (p.ifUnmodifiedSinceRepeated) p.ifUnmodifiedSince = null;
             return p;
