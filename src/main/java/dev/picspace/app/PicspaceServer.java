@@ -3,6 +3,7 @@ package dev.picspace.app;
 import dev.picspace.gateway.GatewayMetrics;
 import dev.picspace.gateway.MeteredHandler;
 import dev.picspace.gateway.PictureUrls;
+import dev.picspace.gateway.serve.BlockingHandlerAdapter;
 import dev.picspace.gateway.serve.PictureServingHandler;
 import dev.picspace.gateway.top.TopGateway;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -54,7 +55,9 @@ public final class PicspaceServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(true);
-        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        // One selector per core (Jetty's default on 2 cores is one): cached pictures are answered on them.
+        int cores = Runtime.getRuntime().availableProcessors();
+        this.connector = new ServerConnector(server, -1, Math.max(1, cores), new HttpConnectionFactory(http));
         connector.setHost(picspace.settings().host());
         connector.setPort(picspace.settings().port());
         server.addConnector(connector);
@@ -66,12 +69,19 @@ public final class PicspaceServer implements AutoCloseable {
         int port = connector.getLocalPort();
         GatewayMetrics metrics = new GatewayMetrics(registry);
         PictureUrls urls = new PictureUrls(picspace.settings().publicBaseUrl(port));
+        PictureServingHandler pictures = new PictureServingHandler(picspace.metadata(), picspace.blobs());
+        // Replaced and recycled pictures stop being served from the lookup cache at once on this node.
+        picspace.space().addChangeListener(p -> pictures.forget(p.urlToken()));
+        // Pictures are answered on the selector threads when their lookup and bytes are cached; the
+        // rest (JDBC, uploads) is blocking and runs on the pool: Jetty decides this for the whole
+        // tree, so the blocking part is wrapped (see BlockingHandlerAdapter).
         Handler.Sequence handlers = new Handler.Sequence(
-                new Plain("/healthz", () -> ready ? "ok\n" : null, "text/plain;charset=UTF-8"),
-                new Plain("/metrics", registry::scrape, "text/plain;version=0.0.4;charset=utf-8"),
-                new TopGateway(picspace.space(), urls, metrics, picspace.settings().maxBodyBytes()),
-                new MeteredHandler("image", metrics, new PictureServingHandler(picspace.metadata(), picspace.blobs())),
-                new NotFound());
+                new MeteredHandler("image", metrics, pictures),
+                new BlockingHandlerAdapter(new Handler.Sequence(
+                        new Plain("/healthz", () -> ready ? "ok\n" : null, "text/plain;charset=UTF-8"),
+                        new Plain("/metrics", registry::scrape, "text/plain;version=0.0.4;charset=utf-8"),
+                        new TopGateway(picspace.space(), urls, metrics, picspace.settings().maxBodyBytes()),
+                        new NotFound())));
         server.setHandler(handlers);
         server.start();
         // Recycled pictures older than the retention are purged, and blobs nobody refers to for an

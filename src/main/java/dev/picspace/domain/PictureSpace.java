@@ -34,6 +34,7 @@ public final class PictureSpace {
     private final Clock clock;
     private final ImageLimits limits;
     private final int maxCategoriesPerTenant;
+    private final java.util.concurrent.CopyOnWriteArrayList<PictureChangeListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public PictureSpace(MetadataStore metadata, BlobStore blobs, ImageProbe probe, IdGenerator ids, Clock clock,
                         ImageLimits limits, int maxCategoriesPerTenant) {
@@ -47,6 +48,13 @@ public final class PictureSpace {
     }
 
     public ImageLimits limits() { return limits; }
+
+    /** Registers a listener for replaced and recycled pictures (see {@link PictureChangeListener}). */
+    public void addChangeListener(PictureChangeListener listener) { listeners.add(Objects.requireNonNull(listener)); }
+
+    private void changed(Picture before) {
+        for (PictureChangeListener l : listeners) l.pictureChanged(before);
+    }
 
     public MetadataStore metadata() { return metadata; }
 
@@ -129,8 +137,10 @@ public final class PictureSpace {
             long delta = staged.size() - (old.status() == PictureStatus.NORMAL ? old.sizeBytes() : 0);
             if (delta > 0 && tenant.usedBytes() + delta > tenant.availableBytes()) throw overQuota(tenant, delta);
             blobs.commit(staged);
-            return metadata.attachBlob(tenantId, pictureId, new MetadataStore.BlobAttachment(staged.sha256(), staged.size(),
-                    staged.md5(), info.format(), info.width(), info.height(), info.frames(), now()));
+            Picture replaced = metadata.attachBlob(tenantId, pictureId, new MetadataStore.BlobAttachment(staged.sha256(),
+                    staged.size(), staged.md5(), info.format(), info.width(), info.height(), info.frames(), now()));
+            changed(old);
+            return replaced;
         } finally {
             blobs.discard(staged);
         }
@@ -215,7 +225,12 @@ public final class PictureSpace {
 
     /** Moves pictures to the recycle bin and releases their space. @return how many */
     public int delete(long tenantId, Collection<Long> pictureIds) {
-        return metadata.recyclePictures(tenantId, pictureIds, now());
+        List<Picture> before = new ArrayList<>();
+        if (!listeners.isEmpty())
+            for (long id : pictureIds) metadata.findPicture(tenantId, id).filter(p -> !p.deleted()).ifPresent(before::add);
+        int n = metadata.recyclePictures(tenantId, pictureIds, now());
+        before.forEach(this::changed);
+        return n;
     }
 
     // ---------------------------------------------------------------- categories
