@@ -27,36 +27,49 @@ javac -nowarn -encoding UTF-8 -d "$out/classes" -cp "target/classes:$(cat "$out/
     $(find bench/src/main/java -name '*.java') src/test/java/dev/picspace/topclient/*.java
 export BENCH_CLASSPATH="$out/classes:target/classes:$(cat "$out/classpath.txt")"
 
-# The in-process benchmarks run server and clients in one JVM. A fixed heap (no resizing during
-# a run) and the throughput collector; documented in README "Benchmarks".
+# The in-process benchmarks run server and clients in one JVM: a fixed heap (no resizing during a
+# run) and the throughput collector, as for the served jar (README "Benchmarks"). The ingest
+# heap holds every distinct picture it sends, generated before timing (2 × 600 × 2 MB at most).
 # The NOP status listener keeps logback's own start-up chatter out of the report.
-export BENCH_JVM_FLAGS="-Xms2g -Xmx2g -XX:+UseParallelGC -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener"
+jvm_common="-XX:+UseParallelGC -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener"
 
 results="$out/results-$(date -u +%Y-%m-%dT%H%M%SZ).md"
 {
     echo "# picspace benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
-    echo "Commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src && echo '' || echo ' (src has local changes)'); $(nproc) cores; $(java -version 2>&1 | head -1); $(uname -sr)."
+    changes="$(git status --porcelain -- src pom.xml | sed -E 's/^...//' | paste -sd, - | sed 's/,/, /g')"
+    echo "Commit $(git rev-parse --short HEAD)${changes:+ plus local changes to $changes}; $(nproc) cores; $(java -version 2>&1 | head -1); $(uname -sr)."
     echo
 } > "$results"
 
-run_java() { # main class, log name
-    local main="$1" log="$out/logs/$2.log" started=$SECONDS
+# Other work on the machine shows in every figure; say how busy it was when each part started.
+note_load() { echo "_Load average when this part started: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores; anything above ~0.5 is someone else's work)._" >>"$results"; echo >>"$results"; }
+
+run_java() { # heap, main class, log name, arguments…
+    local heap="$1" main="$2" log="$out/logs/$3.log" started=$SECONDS
+    shift 3
     echo "running $main (log: $log)…" >&2
-    if ! java $BENCH_JVM_FLAGS -cp "$BENCH_CLASSPATH" "$main" >>"$results" 2>"$log"; then
+    note_load
+    if ! java "-Xms$heap" "-Xmx$heap" $jvm_common -cp "$BENCH_CLASSPATH" "$main" "$@" >>"$results" 2>"$log"; then
         echo "$main failed; the end of its log:" >&2
         tail -n 40 "$log" >&2
         exit 1
     fi
     echo "$main took $((SECONDS - started)) s" >&2
+    echo "_This part took $((SECONDS - started)) s._" >>"$results"; echo >>"$results"
 }
 
-if [[ "$part" == ingest || "$part" == all ]]; then run_java dev.picspace.bench.IngestBench ingest; fi
-if [[ "$part" == query || "$part" == all ]]; then run_java dev.picspace.bench.QueryBench query; fi
+if [[ "$part" == ingest || "$part" == all ]]; then run_java 4g dev.picspace.bench.IngestBench ingest; fi
+if [[ "$part" == query || "$part" == all ]]; then run_java 2g dev.picspace.bench.QueryBench query "$out/query-db"; fi
 if [[ "$part" == serve || "$part" == all ]]; then
     started=$SECONDS
-    bash bench/serve.sh >>"$results" 2> >(tee "$out/logs/serve.log" >&2)
+    note_load
+    if ! bash bench/serve.sh >>"$results" 2> >(tee "$out/logs/serve.log" >&2); then
+        echo "bench/serve.sh failed (log: $out/logs/serve.log, bench/out/serve/)" >&2
+        exit 1
+    fi
     echo "serve took $((SECONDS - started)) s" >&2
+    echo "_This part took $((SECONDS - started)) s._" >>"$results"; echo >>"$results"
 fi
 
 cat "$results"

@@ -14,6 +14,14 @@ final class Latencies {
 
     synchronized int count() { return count; }
 
+    void addAll(Latencies other) {
+        long[] theirs;
+        synchronized (other) {
+            theirs = Arrays.copyOf(other.nanos, other.count);
+        }
+        for (long n : theirs) add(n);
+    }
+
     /** {@code p} in (0, 100]; NaN when nothing was recorded. */
     synchronized double percentileMillis(double p) {
         if (count == 0) return Double.NaN;
