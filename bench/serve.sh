@@ -24,8 +24,8 @@ log() { echo "serve: $*" >&2; }
 
 if ! command -v wrk >/dev/null || ! [[ -x /usr/sbin/nginx ]]; then
     log "installing wrk and nginx from Debian"
-    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >&2 \
-        || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >&2
 fi
 nginx_bin=/usr/sbin/nginx
 

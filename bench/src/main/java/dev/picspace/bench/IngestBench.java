@@ -180,7 +180,8 @@ public final class IngestBench {
     /** The blob store's durability steps for a new blob, nothing else. */
     private static Sink durableFileWriter(Path dir) {
         return (jpeg, index) -> {
-            Path staged = dir.resolve("staged-" + index), target = dir.resolve(index + ".jpg");
+            long n = NAMES.incrementAndGet(); // a new name every time: a rename over an existing file is another operation
+            Path staged = dir.resolve("staged-" + n), target = dir.resolve(n + ".jpg");
             try (FileChannel out = FileChannel.open(staged, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer b = ByteBuffer.wrap(jpeg);
                 while (b.hasRemaining()) out.write(b);
