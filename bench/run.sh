@@ -17,9 +17,11 @@ mkdir -p "$out/logs"
 echo "building picspace and the bench code…" >&2
 # BENCH_SKIP_BUILD=1 reuses target/ as it is (for iterating on the bench code itself).
 if [[ "${BENCH_SKIP_BUILD:-}" != 1 || ! -f target/picspace.jar || ! -f "$out/classpath.txt" ]]; then
-    mvn -B -q -DskipTests package
+    # Maven's output goes to stderr: stdout is the report.
+    mvn -B -q -Dstyle.color=never -DskipTests package >&2
     # Test scope: the bench drives picspace with the real Taobao client, a test dependency.
-    mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt" >/dev/null
+    mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test \
+        -Dmdep.outputFile="$out/classpath.txt" >&2
 fi
 rm -rf "$out/classes"
 # The hand-written TOP request/response classes are the tests' own: compiled here, not copied.
