@@ -44,35 +44,56 @@ results="$out/results-$(date -u +%Y-%m-%dT%H%M%SZ).md"
     echo
 } > "$results"
 
-# Other work on the machine shows in every figure; say how busy it was when each part started.
-note_load() { echo "_Load average when this part started: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores; anything above ~0.5 is someone else's work)._" >>"$results"; echo >>"$results"; }
-
-run_java() { # heap, main class, log name, arguments…
-    local heap="$1" main="$2" log="$out/logs/$3.log" started=$SECONDS
-    shift 3
-    echo "running $main (log: $log)…" >&2
-    note_load
-    if ! java "-Xms$heap" "-Xmx$heap" $jvm_common -cp "$BENCH_CLASSPATH" "$main" "$@" >>"$results" 2>"$log"; then
-        echo "$main failed; the end of its log:" >&2
-        tail -n 40 "$log" >&2
-        exit 1
-    fi
-    echo "$main took $((SECONDS - started)) s" >&2
-    echo "_This part took $((SECONDS - started)) s._" >>"$results"; echo >>"$results"
+# Other work on this machine shows in every figure. Each part therefore ends with how much CPU
+# the rest of the machine used meanwhile: all busy time (/proc/stat) less what this script's own
+# children (the bench JVMs, servers, wrk) used, and the hypervisor's steal.
+cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $9; exit }' /proc/stat; } # busy, steal (1/100 s)
+# CPU seconds of this shell's finished children. `times` must run in this shell itself (a
+# command substitution would ask a fresh subshell, whose children are none), hence the file.
+children_cpu() {
+    times >"$out/.times"
+    awk 'END { s = 0; for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] } printf "%.2f\n", s }' "$out/.times"
 }
 
-if [[ "$part" == ingest || "$part" == all ]]; then run_java 4g dev.picspace.bench.IngestBench ingest; fi
-if [[ "$part" == query || "$part" == all ]]; then run_java 2g dev.picspace.bench.QueryBench query "$out/query-db"; fi
-if [[ "$part" == serve || "$part" == all ]]; then
-    started=$SECONDS
-    note_load
-    if ! bash bench/serve.sh >>"$results" 2> >(tee "$out/logs/serve.log" >&2); then
-        echo "bench/serve.sh failed (log: $out/logs/serve.log, bench/out/serve/)" >&2
+part() { # name, command… (stdout of the command goes to the report)
+    local name="$1" started=$SECONDS busy0 steal0 busy1 steal1 ours0 ours1
+    shift
+    read -r busy0 steal0 < <(cpu_ticks)
+    children_cpu >"$out/.ours0"; ours0="$(cat "$out/.ours0")"
+    echo "running $name…" >&2
+    if ! "$@" >>"$results"; then
+        echo "$name failed (logs: $out/logs/)" >&2
         exit 1
     fi
-    echo "serve took $((SECONDS - started)) s" >&2
-    echo "_This part took $((SECONDS - started)) s._" >>"$results"; echo >>"$results"
-fi
+    read -r busy1 steal1 < <(cpu_ticks)
+    children_cpu >"$out/.ours1"; ours1="$(cat "$out/.ours1")"
+    local elapsed=$((SECONDS - started))
+    local others steal
+    others="$(awk -v b="$((busy1 - busy0))" -v o0="$ours0" -v o1="$ours1" -v e="$elapsed" -v n="$(nproc)" \
+        'BEGIN { v = (b / 100 - (o1 - o0)) / (e * n) * 100; printf "%.0f", v < 0 ? 0 : v }')"
+    steal="$(awk -v s="$((steal1 - steal0))" -v e="$elapsed" -v n="$(nproc)" 'BEGIN { printf "%.0f", s / 100 / (e * n) * 100 }')"
+    echo "$name took $elapsed s; other processes used ${others}% of the CPU meanwhile, steal ${steal}%" >&2
+    {
+        echo "_This part took $elapsed s. Meanwhile other processes on this machine used ${others}% of its $(nproc) cores (hypervisor steal ${steal}%)$( (( others > 10 || steal > 10 )) && echo ': **a busy machine; these figures are not comparable with a quiet run**')._"
+        echo
+    } >>"$results"
+}
+
+run_java() { # heap, main class, log name, arguments…
+    local heap="$1" main="$2" log="$out/logs/$3.log"
+    shift 3
+    if ! java "-Xms$heap" "-Xmx$heap" $jvm_common -cp "$BENCH_CLASSPATH" "$main" "$@" 2>"$log"; then
+        echo "$main failed; the end of its log:" >&2
+        tail -n 40 "$log" >&2
+        return 1
+    fi
+}
+
+run_serve() { bash bench/serve.sh 2> >(tee "$out/logs/serve.log" >&2); }
+
+if [[ "$part" == ingest || "$part" == all ]]; then part ingest run_java 4g dev.picspace.bench.IngestBench ingest; fi
+if [[ "$part" == query || "$part" == all ]]; then part query run_java 2g dev.picspace.bench.QueryBench query "$out/query-db"; fi
+if [[ "$part" == serve || "$part" == all ]]; then part serve run_serve; fi
 
 cat "$results"
 echo >&2
