@@ -10,8 +10,9 @@ cd "$root"
 
 jar="$root/target/picspace.jar"
 out="$root/bench/out/serve"
-# The served JVM: a fixed 1 GiB heap (no resizing under load) and the throughput collector,
-# which gave the best req/s on 2 cores; see README "Benchmarks".
+# The served JVM: a fixed 1 GiB heap (no resizing under load) and the throughput collector (no
+# concurrent GC threads competing for the 2 cores; serving allocates little, so its young pauses
+# are short). To be compared with G1 once the real serving handler is merged; README "Benchmarks".
 picspace_jvm=(-Xms1g -Xmx1g -XX:+UseParallelGC)
 # picspace's logback.xml names a JsonEncoder property logback 1.6 does not know; the warning makes
 # logback print its status on stdout, in front of the JSON that tenant create and top-call print.
