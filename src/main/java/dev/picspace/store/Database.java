@@ -59,6 +59,10 @@ public final class Database implements AutoCloseable {
             @Override void commit(Connection c) throws SQLException { execute(c, "COMMIT"); }
             @Override void rollback(Connection c) throws SQLException { execute(c, "ROLLBACK"); }
             @Override public String forUpdate() { return ""; } // the single writer already excludes every other writer
+            /** Through the FTS5 trigram index of V3 (no ESCAPE: the caller only uses this for plain terms). */
+            @Override public String titleContains(String param) {
+                return "picture_id IN (SELECT rowid FROM picture_title WHERE picture_title.title LIKE :" + param + ")";
+            }
         },
         /** Not wired yet (driver and Flyway module come with the PostgreSQL issue); the shape is here. */
         POSTGRESQL("classpath:db/migration/common", "classpath:db/migration/postgresql") {
@@ -66,6 +70,7 @@ public final class Database implements AutoCloseable {
             @Override void commit(Connection c) throws SQLException { c.commit(); c.setAutoCommit(true); }
             @Override void rollback(Connection c) throws SQLException { c.rollback(); c.setAutoCommit(true); }
             @Override public String forUpdate() { return " FOR UPDATE"; }
+            @Override public String titleContains(String param) { return "title LIKE :" + param; }
         };
 
         private final String[] migrationLocations;
@@ -84,6 +89,13 @@ public final class Database implements AutoCloseable {
          * on the same rows.
          */
         public abstract String forUpdate();
+
+        /**
+         * A condition that picture.title contains a term, bound as {@code %term%} to {@code param}.
+         * Only for terms without LIKE wildcards or the escape character (they take the plain,
+         * escaped LIKE); this is where a database's substring index is used.
+         */
+        public abstract String titleContains(String param);
 
         /** Flyway locations: the portable migrations plus this database's own. */
         public String[] migrationLocations() { return migrationLocations.clone(); }

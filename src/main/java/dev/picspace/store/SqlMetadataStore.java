@@ -498,13 +498,13 @@ public final class SqlMetadataStore implements MetadataStore {
     @Override
     public List<Picture> findPictures(long tenantId, PictureQuery query) {
         if (query.pageSize() <= 0) return List.of();
-        SqlText select = pictureSelect(tenantId, query);
+        SqlText select = pictureSelect(db.dialect(), tenantId, query);
         return db.read(h -> h.createQuery(select.sql()).bindMap(select.params()).map(PICTURE).list());
     }
 
     @Override
     public long countPictures(long tenantId, PictureQuery query) {
-        SqlText where = pictureWhere(tenantId, query);
+        SqlText where = pictureWhere(db.dialect(), tenantId, query);
         return db.read(h -> h.createQuery("SELECT COUNT(*) FROM picture" + where.sql())
                 .bindMap(where.params()).mapTo(Long.class).one());
     }
@@ -513,8 +513,8 @@ public final class SqlMetadataStore implements MetadataStore {
     record SqlText(String sql, Map<String, Object> params) {}
 
     /** The page of pictures {@code query} asks for; package-visible so tests can check its plan. */
-    static SqlText pictureSelect(long tenantId, PictureQuery query) {
-        SqlText where = pictureWhere(tenantId, query);
+    static SqlText pictureSelect(Database.Dialect dialect, long tenantId, PictureQuery query) {
+        SqlText where = pictureWhere(dialect, tenantId, query);
         Map<String, Object> params = new LinkedHashMap<>(where.params());
         params.put("limit", query.pageSize());
         params.put("offset", Math.max(0L, query.offset()));
@@ -530,7 +530,7 @@ public final class SqlMetadataStore implements MetadataStore {
                 + " LIMIT :limit OFFSET :offset", params);
     }
 
-    static SqlText pictureWhere(long tenantId, PictureQuery q) {
+    static SqlText pictureWhere(Database.Dialect dialect, long tenantId, PictureQuery q) {
         Map<String, Object> params = new LinkedHashMap<>();
         // With URL tokens, the unique url_token index finds the few rows; the unary + keeps SQLite
         // from preferring an index on (tenant_id, deleted) merely because it saves a sort, which
@@ -547,8 +547,10 @@ public final class SqlMetadataStore implements MetadataStore {
             params.put("modifiedAfter", millis(q.modifiedAfter()));
         }
         if (q.titleLike() != null && !q.titleLike().isEmpty()) {
-            sql.append(" AND title LIKE :titleLike ESCAPE '").append(LIKE_ESCAPE).append("'");
-            params.put("titleLike", "%" + escapeLike(q.titleLike()) + "%");
+            String escaped = escapeLike(q.titleLike());
+            if (escaped.equals(q.titleLike())) sql.append(" AND ").append(dialect.titleContains("titleLike"));
+            else sql.append(" AND title LIKE :titleLike ESCAPE '").append(LIKE_ESCAPE).append("'");
+            params.put("titleLike", "%" + escaped + "%");
         }
         if (q.createdFrom() != null) { sql.append(" AND created >= :createdFrom"); params.put("createdFrom", millis(q.createdFrom())); }
         if (q.createdTo() != null) { sql.append(" AND created <= :createdTo"); params.put("createdTo", millis(q.createdTo())); }

@@ -764,6 +764,23 @@ abstract class MetadataStoreContract {
         assertThat(g.find(q -> q.title("!"))).isEmpty();
         assertThat(g.count(q -> q.title("beach"))).isEqualTo(2);
         assertThat(g.count(q -> q.title("nothing like it"))).isZero();
+        assertThat(g.find(q -> q.title("ea"))).isEqualTo(idsOf(g.p3, g.p1)); // shorter than a trigram
+        assertThat(g.find(q -> q.title("t b"))).isEqualTo(idsOf(g.p1));
+    }
+
+    /** The title filter follows renames and purges (SQLite answers it from a trigram index kept by triggers). */
+    @Test
+    void titleMatchesFollowRenamesAndPurges() {
+        Gallery g = new Gallery();
+        store.updatePictureInfo(g.t.id(), g.p5.pictureId(), "夏季 连衣裙 mountain", null, null, null, T0.plusSeconds(60));
+        assertThat(g.find(q -> q.title("连衣裙"))).isEqualTo(idsOf(g.p5));
+        assertThat(g.find(q -> q.title("mountain"))).isEqualTo(idsOf(g.p5));
+        store.updatePictureInfo(g.t.id(), g.p5.pictureId(), "hill", null, null, null, T0.plusSeconds(61));
+        assertThat(g.find(q -> q.title("mountain"))).isEmpty();
+        assertThat(g.find(q -> q.title("hill"))).isEqualTo(idsOf(g.p5));
+        assertThat(store.purgeRecycled(T0.plusSeconds(1000), 10)).isEqualTo(1); // p6, "beach"
+        assertThat(g.count(q -> q.title("beach").deleted(true))).isZero();
+        assertThat(g.count(q -> q.title("beach"))).isEqualTo(2);
     }
 
     @Test

@@ -202,12 +202,12 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
     }
 
     private List<String> listPlan(UnaryOperator<QueryBuilder> f) {
-        SqlMetadataStore.SqlText s = SqlMetadataStore.pictureSelect(1, query(f));
+        SqlMetadataStore.SqlText s = SqlMetadataStore.pictureSelect(Database.Dialect.SQLITE, 1, query(f));
         return plan(s.sql(), s.params());
     }
 
     private List<String> countPlan(UnaryOperator<QueryBuilder> f) {
-        SqlMetadataStore.SqlText s = SqlMetadataStore.pictureWhere(1, query(f));
+        SqlMetadataStore.SqlText s = SqlMetadataStore.pictureWhere(Database.Dialect.SQLITE, 1, query(f));
         return plan("SELECT COUNT(*) FROM picture" + s.sql(), s.params());
     }
 

@@ -12,11 +12,11 @@ public final class StoreSqlText {
     private StoreSqlText() {}
 
     public static String select(long tenantId, PictureQuery query) {
-        return SqlMetadataStore.pictureSelect(tenantId, query).sql();
+        return SqlMetadataStore.pictureSelect(Database.Dialect.SQLITE, tenantId, query).sql();
     }
 
     public static String count(long tenantId, PictureQuery query) {
         // as SqlMetadataStore.countPictures builds it
-        return "SELECT COUNT(*) FROM picture" + SqlMetadataStore.pictureWhere(tenantId, query).sql();
+        return "SELECT COUNT(*) FROM picture" + SqlMetadataStore.pictureWhere(Database.Dialect.SQLITE, tenantId, query).sql();
     }
 }
