@@ -354,6 +354,7 @@ public final class SqlMetadataStore implements MetadataStore {
             requireTenant(h, p.tenantId());
             if (charged(p.status(), p.deleted())) charge(h, p.tenantId(), p.sizeBytes());
             if (p.blobKey() != null) addBlobReference(h, p.blobKey(), p.sizeBytes());
+            if (!p.deleted()) addLivePictures(h, p.tenantId(), 1);
             h.createUpdate("INSERT INTO picture (" + PICTURE_COLUMNS + ") VALUES (:pictureId, :imageId, :tenant, "
                             + ":category, :urlToken, :title, :description, :tags, :imageType, :status, :format, :width, "
                             + ":height, :frames, :size, :md5, :blobKey, :originalFileName, :clientType, :referenced, "
@@ -400,6 +401,13 @@ public final class SqlMetadataStore implements MetadataStore {
             throw new QuotaExceededException("the picture needs " + bytes + " bytes but only " + t.remainingBytes()
                     + " of " + t.availableBytes() + " remain");
         }
+    }
+
+    /** Keeps tenant.live_pictures (the unfiltered count) in step with the picture rows. */
+    private static void addLivePictures(Handle h, long tenantId, long n) {
+        if (n == 0) return;
+        h.createUpdate("UPDATE tenant SET live_pictures = live_pictures + :n WHERE id = :tenant")
+                .bind("n", n).bind("tenant", tenantId).execute();
     }
 
     /** Gives back space; always succeeds. */
@@ -504,9 +512,19 @@ public final class SqlMetadataStore implements MetadataStore {
 
     @Override
     public long countPictures(long tenantId, PictureQuery query) {
+        if (isWholeSpace(query))
+            return db.read(h -> h.createQuery("SELECT live_pictures FROM tenant WHERE id = :tenant").bind("tenant", tenantId)
+                    .mapTo(Long.class).findOne().orElse(0L));
         SqlText where = pictureWhere(db.dialect(), tenantId, query);
         return db.read(h -> h.createQuery("SELECT COUNT(*) FROM picture" + where.sql())
                 .bindMap(where.params()).mapTo(Long.class).one());
+    }
+
+    /** A query for all of a tenant's live pictures: its count is the one the tenant row keeps. */
+    static boolean isWholeSpace(PictureQuery q) {
+        return q.pictureId() == null && q.categoryId() == null && !Boolean.TRUE.equals(q.deleted()) && q.modifiedAfter() == null
+                && (q.titleLike() == null || q.titleLike().isEmpty()) && q.createdFrom() == null && q.createdTo() == null
+                && q.clientType() == null && q.urlTokens() == null;
     }
 
     /** SQL with its named parameters. */
@@ -665,6 +683,7 @@ public final class SqlMetadataStore implements MetadataStore {
                 for (Map.Entry<Long, Long> t : targets) released += t.getValue();
             }
             release(h, tenantId, released);
+            addLivePictures(h, tenantId, -recycled);
             return recycled;
         });
     }
@@ -783,6 +802,18 @@ public final class SqlMetadataStore implements MetadataStore {
             + " AND status = '" + statusCode(PictureStatus.NORMAL) + "' GROUP BY tenant_id) s ON s.tenant_id = t.id "
             + "WHERE t.used_bytes <> COALESCE(s.total, 0) ORDER BY t.id";
 
+    /** Tenants whose kept count of live pictures differs from their rows. */
+    private static final String LIVE_COUNT_MISMATCHES =
+            "SELECT t.id AS id, t.live_pictures AS stored, COALESCE(c.n, 0) AS actual FROM tenant t "
+            + "LEFT JOIN (SELECT tenant_id, COUNT(*) AS n FROM picture WHERE deleted = " + LIVE
+            + " GROUP BY tenant_id) c ON c.tenant_id = t.id WHERE t.live_pictures <> COALESCE(c.n, 0) ORDER BY t.id";
+
+    private static List<UsageDrift> liveCountDrift(Handle h) {
+        return h.createQuery(LIVE_COUNT_MISMATCHES)
+                .map((rs, ctx) -> new UsageDrift(rs.getLong("id"), rs.getLong("stored"), rs.getLong("actual")))
+                .list();
+    }
+
     private record UsageDrift(long tenantId, long stored, long actual) {}
 
     private static List<UsageDrift> usageDrift(Handle h) {
@@ -794,9 +825,12 @@ public final class SqlMetadataStore implements MetadataStore {
     /** Subject {@code tenant <id>}. */
     @Override
     public List<Mismatch> findUsageMismatches() {
-        return db.read(h -> usageDrift(h).stream()
-                .map(d -> new Mismatch("tenant " + d.tenantId(), d.stored(), d.actual()))
-                .toList());
+        return db.read(h -> {
+            List<Mismatch> m = new java.util.ArrayList<>();
+            usageDrift(h).forEach(d -> m.add(new Mismatch("tenant " + d.tenantId(), d.stored(), d.actual())));
+            liveCountDrift(h).forEach(d -> m.add(new Mismatch("tenant " + d.tenantId() + " live pictures", d.stored(), d.actual())));
+            return m;
+        });
     }
 
     /**
@@ -810,7 +844,11 @@ public final class SqlMetadataStore implements MetadataStore {
             for (UsageDrift d : drift)
                 h.createUpdate("UPDATE tenant SET used_bytes = :actual WHERE id = :id")
                         .bind("actual", d.actual()).bind("id", d.tenantId()).execute();
-            return drift.size();
+            List<UsageDrift> counts = liveCountDrift(h);
+            for (UsageDrift d : counts)
+                h.createUpdate("UPDATE tenant SET live_pictures = :actual WHERE id = :id")
+                        .bind("actual", d.actual()).bind("id", d.tenantId()).execute();
+            return drift.size() + counts.size();
         });
     }
 

@@ -882,6 +882,15 @@ abstract class MetadataStoreContract {
         assertThat(used(a.id())).isEqualTo(300);
         assertThat(used(b.id())).isEqualTo(1000);
         assertThat(used(c.id())).isZero();
+
+        // The kept count of live pictures (what an unfiltered count answers) drifts and is repaired the same way.
+        assertThat(store.countPictures(a.id(), PictureQuery.all())).isEqualTo(3); // two normal, one uploading
+        executeSql("UPDATE tenant SET live_pictures = 99 WHERE id = " + b.id());
+        assertThat(store.findUsageMismatches()).containsExactly(new Mismatch("tenant " + b.id() + " live pictures", 99, 1));
+        assertThat(store.countPictures(b.id(), PictureQuery.all())).isEqualTo(99);
+        assertThat(store.repairUsage()).isEqualTo(1);
+        assertThat(store.countPictures(b.id(), PictureQuery.all())).isEqualTo(1);
+        assertThat(store.findUsageMismatches()).isEmpty();
     }
 
     // ================================================================ concurrency

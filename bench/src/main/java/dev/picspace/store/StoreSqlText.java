@@ -17,6 +17,7 @@ public final class StoreSqlText {
 
     public static String count(long tenantId, PictureQuery query) {
         // as SqlMetadataStore.countPictures builds it
+        if (SqlMetadataStore.isWholeSpace(query)) return "SELECT live_pictures FROM tenant WHERE id = :tenant";
         return "SELECT COUNT(*) FROM picture" + SqlMetadataStore.pictureWhere(Database.Dialect.SQLITE, tenantId, query).sql();
     }
 }
