@@ -1,0 +1,85 @@
+package dev.picspace.app;
+
+import dev.picspace.domain.Picture;
+import dev.picspace.domain.PictureStatus;
+import dev.picspace.domain.UploadSpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The picture URLs of the running server, over the real SQLite store and blob directory. */
+class ServingOnStoresTest {
+    @TempDir static Path data;
+    static ServerFixture fx;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll static void start() throws Exception { fx = new ServerFixture(data, Map.of()); }
+
+    @AfterAll static void stop() throws Exception { fx.close(); }
+
+    static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(fx.base() + path));
+        if (headers.length > 0) b.headers(headers);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void servesWithHttpSemanticsAndRefusesWhatIsNotServable() throws Exception {
+        var t = fx.tenant("serve", 10 << 20, 0);
+        byte[] png = TestImages.png(80, 60);
+        Picture p = fx.picspace.space().upload(t.tenant.id(), new ByteArrayInputStream(png), UploadSpec.named("a.png"));
+        String path = "/i/" + p.urlToken() + ".png";
+
+        HttpResponse<byte[]> ok = get(path);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo(png);
+        String etag = ok.headers().firstValue("etag").orElseThrow();
+        assertThat(etag).isEqualTo("\"" + p.blobKey() + "\"");
+        assertThat(get(path, "If-None-Match", etag).statusCode()).isEqualTo(304);
+        HttpResponse<byte[]> range = get(path, "Range", "bytes=1-3");
+        assertThat(range.statusCode()).isEqualTo(206);
+        assertThat(range.body()).isEqualTo(Arrays.copyOfRange(png, 1, 4));
+        assertThat(range.headers().firstValue("content-range")).hasValue("bytes 1-3/" + png.length);
+        assertThat(get(path, "Range", "bytes=" + png.length + "-").statusCode()).isEqualTo(416);
+
+        assertThat(get("/i/" + p.urlToken() + ".jpg").statusCode()).isEqualTo(404); // not its format
+        assertThat(get("/i/" + "0".repeat(20) + ".png").statusCode()).isEqualTo(404);
+        assertThat(get("/i/../meta.db").statusCode()).isIn(400, 404);
+
+        // An image still Uploading (as VOD's CreateUploadImage leaves it) has no bytes to serve.
+        Instant now = Instant.now();
+        Picture uploading = new Picture(p.pictureId() + 1, "f".repeat(32), t.tenant.id(), 0, "0123456789abcdef0123",
+                "pending", null, null, "default", PictureStatus.UPLOADING, null, 0, 0, 0, 0, null, null, "x.png",
+                "client:computer", false, null, now, now);
+        fx.picspace.metadata().insertPicture(uploading);
+        assertThat(get("/i/0123456789abcdef0123.png").statusCode()).isEqualTo(404);
+
+        // Recycled: gone at once on this node, even though the lookup was just cached.
+        fx.picspace.space().delete(t.tenant.id(), List.of(p.pictureId()));
+        assertThat(get(path).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aTenantThatRequiresSignedUrlsIsRefusedUnsignedRequests() throws Exception {
+        var t = fx.tenant("signed", 10 << 20, 0);
+        Picture p = fx.picspace.space().upload(t.tenant.id(), new ByteArrayInputStream(TestImages.jpeg(20, 20)), UploadSpec.named("s.jpg"));
+        assertThat(get("/i/" + p.urlToken() + ".jpg").statusCode()).isEqualTo(200);
+        fx.picspace.metadata().updateSignedUrls(t.tenant.id(), true);
+        Thread.sleep(2100); // the handler reuses a lookup for 2 s: a settings change shows after that
+        assertThat(get("/i/" + p.urlToken() + ".jpg").statusCode()).isEqualTo(403);
+    }
+}
