@@ -43,12 +43,15 @@ public final class Main {
     /** Runs a command and returns its exit code (tests call this instead of main). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        // An operator gets one line saying what failed (and why, from the causes), not a stack
+        // trace; PICSPACE_DEBUG=1 shows the trace too.
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof PicspaceException || e instanceof IllegalArgumentException) {
-                cmd.getErr().println("picspace: " + e.getMessage());
-                return 1;
-            }
-            throw e;
+            StringBuilder why = new StringBuilder(String.valueOf(e.getMessage()));
+            for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause())
+                if (c.getMessage() != null && !why.toString().contains(c.getMessage())) why.append(": ").append(c.getMessage());
+            cmd.getErr().println("picspace: " + why);
+            if (System.getenv("PICSPACE_DEBUG") != null) e.printStackTrace(cmd.getErr());
+            return 1;
         });
         return cl.execute(args);
     }
