@@ -441,6 +441,21 @@ class TopApiTest {
     }
 
     @Test
+    void emptyListsParseInBothFormats() throws Exception {
+        var t = fx.tenant("empty", 10 << 20, 0);
+        for (String format : List.of("xml", "json")) {
+            PictureGetResponse r = call(t.client(format, "md5"), t, new PictureRequest<>("taobao.picture.get", PictureGetResponse.class));
+            assertThat(r.isSuccess()).as(r.getBody()).isTrue();
+            assertThat(r.getPictures()).isNullOrEmpty();
+            assertThat(r.getTotalResults()).isZero();
+            CategoryGetResponse c = call(t.client(format, "md5"), t, new PictureRequest<>("taobao.picture.category.get", CategoryGetResponse.class)
+                    .param("parent_id", 12345));
+            assertThat(c.isSuccess()).as(c.getBody()).isTrue();
+            assertThat(c.getPictureCategories()).isNullOrEmpty();
+        }
+    }
+
+    @Test
     void simplifiedJson() throws Exception {
         var t = fx.tenant("simple", 10 << 20, 0);
         DefaultTaobaoClient c = t.client();
