@@ -63,52 +63,59 @@ public final class TopGateway extends Handler.Abstract {
         long started = System.nanoTime();
         String requestId = RequestIds.next();
         MDC.put("request_id", requestId);
-        String method = "unknown";
-        Outcome outcome;
+        Answer answer;
         try {
-            Format format = Format.XML;
-            boolean simplify = false;
-            ObjectNode body;
-            String root;
-            try (RequestParameters params = readParameters(request)) {
-                format = Format.of(params.get("format")).orElse(Format.XML);
-                simplify = format == Format.JSON && "true".equalsIgnoreCase(params.get("simplify"));
-                String name = params.get("method");
-                if (name != null && methods.exists(name)) method = name;
-                try {
-                    long tenantId = authenticate(request, params);
-                    body = methods.invoke(name, new TopMethods.Call(tenantId, new TopArguments(params)));
-                    root = responseName(name);
-                    if (name.equals("taobao.picture.upload") || name.equals("taobao.picture.replace"))
-                        params.fileNames().forEach(f -> params.file(f).ifPresent(p -> metrics.uploaded(p.size())));
-                } catch (RuntimeException e) {
-                    body = errorBody(e);
-                    root = "error_response";
-                }
-            } catch (TopApiException e) {
-                // The parameters could not be read: the query string still says which format to answer in.
-                format = Format.of(queryFormat(request)).orElse(Format.XML);
-                body = errorBody(e);
-                root = "error_response";
-            }
-            body.put("request_id", requestId);
-            outcome = root.equals("error_response") ? new Outcome("error_" + ((Scalar) body.get("code")).text()) : new Outcome("ok");
-            byte[] bytes = format == Format.JSON
-                    ? JsonTreeWriter.write(new Document(root, body, true), simplify)
-                    : XmlTreeWriter.write(new Document(root, body, true));
+            answer = answer(request);
+            answer.body().put("request_id", requestId);
+            byte[] bytes = answer.format() == Format.JSON
+                    ? JsonTreeWriter.write(new Document(answer.root(), answer.body(), true), answer.simplify())
+                    : XmlTreeWriter.write(new Document(answer.root(), answer.body(), true));
             response.setStatus(HttpStatus.OK_200);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, format.contentType);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.format().contentType);
             response.getHeaders().put("X-Request-Id", requestId);
             response.write(true, ByteBuffer.wrap(bytes), callback);
-            if (!outcome.label.equals("ok")) log.info("top {} {} {}", method, outcome.label, body.get("sub_code") == null ? "" : ((Scalar) body.get("sub_code")).text());
+            if (!answer.outcome().equals("ok")) log.info("top {} {} {}", answer.method(), answer.outcome(), text(answer.body(), "sub_code"));
         } finally {
             MDC.remove("request_id");
         }
-        metrics.request("top", method, outcome.label, System.nanoTime() - started);
+        metrics.request("top", answer.method(), answer.outcome(), System.nanoTime() - started);
         return true;
     }
 
-    private record Outcome(String label) {}
+    /**
+     * One call's response tree and how to write it.
+     *
+     * @param method the method name for metrics, "unknown" unless it is one of ours (bounded labels)
+     */
+    private record Answer(String root, ObjectNode body, Format format, boolean simplify, String method) {
+        String outcome() { return root.equals("error_response") ? "error_" + text(body, "code") : "ok"; }
+    }
+
+    private Answer answer(Request request) {
+        try (RequestParameters params = readParameters(request)) {
+            Format format = Format.of(params.get("format")).orElse(Format.XML);
+            boolean simplify = format == Format.JSON && "true".equalsIgnoreCase(params.get("simplify"));
+            String name = params.get("method");
+            String method = name != null && methods.exists(name) ? name : "unknown";
+            try {
+                long tenantId = authenticate(request, params);
+                ObjectNode body = methods.invoke(name, new TopMethods.Call(tenantId, new TopArguments(params)));
+                if (name.equals("taobao.picture.upload") || name.equals("taobao.picture.replace"))
+                    params.fileNames().forEach(f -> params.file(f).ifPresent(p -> metrics.uploaded(p.size())));
+                return new Answer(responseName(name), body, format, simplify, method);
+            } catch (RuntimeException e) {
+                return new Answer("error_response", errorBody(e), format, simplify, method);
+            }
+        } catch (TopApiException unreadable) {
+            // The parameters could not be read: the query string still says which format to answer in.
+            return new Answer("error_response", errorBody(unreadable), Format.of(queryFormat(request)).orElse(Format.XML),
+                    false, "unknown");
+        }
+    }
+
+    private static String text(ObjectNode body, String field) {
+        return body.get(field) instanceof Scalar s ? s.text() : "";
+    }
 
     private static String queryFormat(Request request) {
         try {
