@@ -74,11 +74,14 @@ public final class TopGateway extends Handler.Abstract {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.format().contentType);
             response.getHeaders().put("X-Request-Id", requestId);
             response.write(true, ByteBuffer.wrap(bytes), callback);
-            if (!answer.outcome().equals("ok")) log.info("top {} {} {}", answer.method(), answer.outcome(), text(answer.body(), "sub_code"));
+            long nanos = System.nanoTime() - started;
+            metrics.request("top", answer.method(), answer.outcome(), nanos);
+            // One line per call, with the request id the response carries (MDC request_id).
+            log.info("top {} {} {}ms{}", answer.method(), answer.outcome(), nanos / 100_000 / 10.0,
+                    text(answer.body(), "sub_code").isEmpty() ? "" : " " + text(answer.body(), "sub_code"));
         } finally {
             MDC.remove("request_id");
         }
-        metrics.request("top", answer.method(), answer.outcome(), System.nanoTime() - started);
         return true;
     }
 
