@@ -441,6 +441,64 @@ class TopApiTest {
     }
 
     @Test
+    void everyMethodRefusesBadArgumentsAndChangesNothing() throws Exception {
+        var t = fx.tenant("refusals", 10 << 20, 0);
+        var c = t.client();
+        byte[] original = TestImages.jpeg(60, 40, 5);
+        Picture p = call(c, t, upload(original, "keep.jpg", 0)).getPicture();
+        long used = t.reload().usedBytes();
+
+        assertThat(call(c, t, new PictureRequest<>("taobao.picture.update", DoneResponse.class)
+                .param("picture_id", p.getPictureId()).param("new_name", "x".repeat(51))).getErrorCode()).isEqualTo("41");
+        assertThat(call(c, t, new PictureRequest<>("taobao.picture.update", DoneResponse.class)
+                .param("picture_id", p.getPictureId())).getErrorCode()).isEqualTo("40");
+        assertThat(call(c, t, new PictureRequest<>("taobao.picture.replace", DoneResponse.class)
+                .param("picture_id", 12345).file("image_data", "r.jpg", TestImages.jpeg(10, 10))).getSubCode())
+                .isEqualTo("isv.pictureServiceClient-service-error:PICTURE_NOT_EXIST");
+        byte[] broken = TestImages.truncated(TestImages.jpeg(80, 80, 6), 300);
+        DoneResponse badReplace = call(c, t, new PictureRequest<>("taobao.picture.replace", DoneResponse.class)
+                .param("picture_id", p.getPictureId()).file("image_data", "r.jpg", broken));
+        assertThat(badReplace.getSubCode()).isEqualTo("isv.invalid-parameter:img");
+        assertThat(get(p.getPicturePath()).body()).isEqualTo(original); // the old bytes are still the picture
+        assertThat(call(c, t, new PictureRequest<>("taobao.picture.replace", DoneResponse.class)
+                .param("picture_id", p.getPictureId())).getErrorCode()).isEqualTo("40");
+        assertThat(call(c, t, new PictureRequest<>("taobao.picture.isreferenced.get", IsReferencedResponse.class)
+                .param("picture_id", 999)).getSubCode()).isEqualTo("isv.pictureServiceClient-service-error:PICTURE_NOT_EXIST");
+        assertThat(call(c, t, new PictureRequest<>("taobao.picture.isreferenced.get", IsReferencedResponse.class)
+                .param("picture_id", "abc")).getErrorCode()).isEqualTo("41");
+        assertThat(call(c, t, new PictureRequest<>("taobao.picture.pictures.get", PicturePicturesGetResponse.class)
+                .param("page_size", 0)).getErrorCode()).isEqualTo("41");
+        assertThat(call(c, t, new PictureRequest<>("taobao.picture.pictures.count", PicturePicturesCountResponse.class)
+                .param("start_date", "yesterday")).getErrorCode()).isEqualTo("41");
+        assertThat(call(c, t, new PictureRequest<>("taobao.picture.get", PictureGetResponse.class)
+                .param("deleted", "maybe")).getErrorCode()).isEqualTo("41");
+        assertThat(call(c, t, new PictureRequest<>("taobao.picture.get", PictureGetResponse.class)
+                .param("client_type", "client:tv")).getErrorCode()).isEqualTo("41");
+        assertThat(call(c, t, new PictureRequest<>("taobao.picture.delete", SuccessResponse.class)
+                .param("picture_ids", "1,two")).getErrorCode()).isEqualTo("41");
+        String ids101 = String.join(",", java.util.Collections.nCopies(101, String.valueOf(p.getPictureId())));
+        assertThat(call(c, t, new PictureRequest<>("taobao.picture.delete", SuccessResponse.class)
+                .param("picture_ids", ids101)).getErrorCode()).isEqualTo("41");
+        assertThat(call(c, t, new PictureRequest<>("taobao.picture.changecategory", DoneResponse.class)
+                .param("picture_ids", p.getPictureId())).getErrorCode()).isEqualTo("40");
+        assertThat(call(c, t, new PictureRequest<>("taobao.picture.category.update", DoneResponse.class)
+                .param("category_id", 777).param("category_name", "x")).getSubCode())
+                .isEqualTo("isv.pictureServiceClient-service-error:CATEGORY_NOTEXIST");
+        assertThat(call(c, t, new PictureRequest<>("taobao.picture.category.add", CategoryAddResponse.class)).getErrorCode())
+                .isEqualTo("40");
+        assertThat(call(c, t, new PictureRequest<>("taobao.picture.category.add", CategoryAddResponse.class)
+                .param("picture_category_name", "orphan").param("parent_id", 888)).getSubCode())
+                .isEqualTo("isv.pictureServiceClient-service-error:CATEGORY_NOTEXIST");
+        assertThat(call(c, t, upload(TestImages.jpeg(10, 10), "x.jpg", 0).param("client_type", "client:tv")).getSubCode())
+                .isEqualTo("isv.invalid-parameter:client_type");
+
+        assertThat(t.reload().usedBytes()).isEqualTo(used);
+        PictureGetResponse all = call(c, t, new PictureRequest<>("taobao.picture.get", PictureGetResponse.class));
+        assertThat(all.getTotalResults()).isEqualTo(1L);
+        assertThat(all.getPictures().get(0).getTitle()).isEqualTo("keep");
+    }
+
+    @Test
     void emptyListsParseInBothFormats() throws Exception {
         var t = fx.tenant("empty", 10 << 20, 0);
         for (String format : List.of("xml", "json")) {
