@@ -226,6 +226,7 @@ public final class Main {
                 out.set("missing_blobs", JSON.valueToTree(r.missingBlobs()));
                 out.set("ref_count_mismatches", JSON.valueToTree(r.refCounts()));
                 out.set("usage_mismatches", JSON.valueToTree(r.usage()));
+                out.put("stale_staged_files", r.staleStagings());
                 out.put("purged_recycled", r.purgedRecycled());
                 System.out.println(out);
                 // Missing bytes cannot be repaired here: say so in the exit code.

@@ -53,6 +53,12 @@ public interface BlobStore extends AutoCloseable {
     /** Deletes a blob; no error if it does not exist. Only fsck/sweeps call this, after re-checking references. */
     void delete(String key);
 
+    /**
+     * Temporary files of stagings that never finished (a crash mid-upload) and are older than
+     * {@code olderThan}; with {@code remove}, deletes them. @return how many there were
+     */
+    default int staleStagings(java.time.Duration olderThan, boolean remove) { return 0; }
+
     /** Visits every stored blob (for fsck). */
     void forEach(Consumer<BlobStat> visitor);
 

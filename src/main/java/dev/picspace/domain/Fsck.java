@@ -21,8 +21,10 @@ import java.util.Set;
 public final class Fsck {
 
     public record Report(List<String> orphanBlobs, List<String> missingBlobs, List<MetadataStore.Mismatch> refCounts,
-                         List<MetadataStore.Mismatch> usage, int purgedRecycled, boolean repaired) {
-        public boolean clean() { return orphanBlobs.isEmpty() && missingBlobs.isEmpty() && refCounts.isEmpty() && usage.isEmpty(); }
+                         List<MetadataStore.Mismatch> usage, int staleStagings, int purgedRecycled, boolean repaired) {
+        public boolean clean() {
+            return orphanBlobs.isEmpty() && missingBlobs.isEmpty() && refCounts.isEmpty() && usage.isEmpty() && staleStagings == 0;
+        }
     }
 
     private final MetadataStore metadata;
@@ -83,6 +85,8 @@ public final class Fsck {
             for (String key : unreferencedRecords)
                 if (!stored.contains(key)) metadata.deleteBlobRecordIfUnreferenced(key);
         }
-        return new Report(orphans, missing, refCounts, usage, purged, repair);
+        // Half-written uploads' temporary files, older than the grace period: no upload still owns them.
+        int stale = blobs.staleStagings(grace, repair);
+        return new Report(orphans, missing, refCounts, usage, stale, purged, repair);
     }
 }

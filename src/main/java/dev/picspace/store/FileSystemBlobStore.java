@@ -399,6 +399,11 @@ public final class FileSystemBlobStore implements BlobStore {
         return stale;
     }
 
+    @Override
+    public int staleStagings(Duration olderThan, boolean remove) {
+        return remove ? removeStaleTempFiles(olderThan) : staleTempFiles(olderThan).size();
+    }
+
     /** Deletes the {@link #staleTempFiles}. @return how many were deleted */
     public int removeStaleTempFiles(Duration olderThan) {
         int removed = 0;

@@ -28,17 +28,25 @@ class FsckTest {
             p.blobs().commit(orphan);
             p.blobs().discard(orphan);
 
+            // A crash in the middle of staging: a temporary file nobody will commit.
+            BlobStore.StagedBlob halfWritten = p.blobs().stage(new ByteArrayInputStream(new byte[]{1, 2, 3}), 1 << 20);
+
             Fsck.Report withinGrace = p.fsck().run(true, Duration.ofHours(1), null);
+            assertThat(withinGrace.staleStagings()).isZero();
             assertThat(withinGrace.orphanBlobs()).isEmpty(); // might be an upload in flight: left alone
             assertThat(p.blobs().stat(orphan.sha256())).isPresent();
 
             Fsck.Report report = p.fsck().run(false, Duration.ZERO, null);
             assertThat(report.orphanBlobs()).containsExactly(orphan.sha256());
+            assertThat(report.staleStagings()).isEqualTo(1);
+            assertThat(java.nio.file.Files.exists(halfWritten.file())).isTrue();
             assertThat(p.blobs().stat(orphan.sha256())).isPresent(); // reporting changes nothing
 
             Fsck.Report repaired = p.fsck().run(true, Duration.ZERO, null);
             assertThat(repaired.orphanBlobs()).containsExactly(orphan.sha256());
             assertThat(p.blobs().stat(orphan.sha256())).isEmpty();
+            assertThat(repaired.staleStagings()).isEqualTo(1);
+            assertThat(java.nio.file.Files.exists(halfWritten.file())).isFalse();
             assertThat(p.blobs().stat(kept.blobKey())).isPresent();
             assertThat(p.fsck().run(false, Duration.ZERO, null).clean()).isTrue();
 
