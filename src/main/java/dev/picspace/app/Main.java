@@ -157,14 +157,11 @@ public final class Main {
 
         @Override
         public Integer call() {
-            try (Picspace p = store.open()) {
-                Tenant t = byNick(p, nick);
+            return updateTenant(store, nick, (p, t) -> {
                 LocalDate exp = expiry == null ? t.orderExpiry() : expiry.equals("none") ? null : date(expiry);
                 p.metadata().updateQuota(t.id(), ordered == null ? t.orderedBytes() : SpaceUnits.parse(ordered),
                         free == null ? t.freeBytes() : SpaceUnits.parse(free), exp);
-                System.out.println(tenantJson(byNick(p, nick)));
-            }
-            return 0;
+            });
         }
     }
 
@@ -176,12 +173,8 @@ public final class Main {
 
         @Override
         public Integer call() {
-            try (Picspace p = store.open()) {
-                Tenant t = byNick(p, nick);
-                p.metadata().updateWatermark(t.id(), watermark.isEmpty() ? null : Watermark.parse(watermark));
-                System.out.println(tenantJson(byNick(p, nick)));
-            }
-            return 0;
+            return updateTenant(store, nick,
+                    (p, t) -> p.metadata().updateWatermark(t.id(), watermark.isEmpty() ? null : Watermark.parse(watermark)));
         }
     }
 
@@ -198,12 +191,7 @@ public final class Main {
                 case "off", "false" -> false;
                 default -> throw new IllegalArgumentException("say on or off, not '" + onOff + "'");
             };
-            try (Picspace p = store.open()) {
-                Tenant t = byNick(p, nick);
-                p.metadata().updateSignedUrls(t.id(), on);
-                System.out.println(tenantJson(byNick(p, nick)));
-            }
-            return 0;
+            return updateTenant(store, nick, (p, t) -> p.metadata().updateSignedUrls(t.id(), on));
         }
     }
 
@@ -233,6 +221,15 @@ public final class Main {
                 return r.missingBlobs().isEmpty() ? 0 : 3;
             }
         }
+    }
+
+    /** Opens the stores, changes one tenant, prints it as it now is. */
+    static int updateTenant(StoreOptions store, String nick, java.util.function.BiConsumer<Picspace, Tenant> change) {
+        try (Picspace p = store.open()) {
+            change.accept(p, byNick(p, nick));
+            System.out.println(tenantJson(byNick(p, nick)));
+        }
+        return 0;
     }
 
     static Tenant byNick(Picspace p, String nick) {

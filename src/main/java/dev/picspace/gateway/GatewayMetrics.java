@@ -1,6 +1,5 @@
 package dev.picspace.gateway;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -39,5 +38,4 @@ public final class GatewayMetrics {
 
     public void uploaded(long bytes) { uploadBytes.record(bytes); }
 
-    public Counter counter(String name, String... tags) { return registry.counter(name, tags); }
 }

@@ -19,8 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +32,6 @@ import java.util.function.Function;
 final class TopMethods {
     /** What a method needs: whose space, its arguments, and whether URLs should be https. */
     record Call(long tenantId, TopArguments args) {}
-
-    private static final ZoneId GMT8 = ZoneId.of("Asia/Shanghai");
 
     private final PictureSpace space;
     private final PictureUrls urls;
@@ -334,8 +330,6 @@ final class TopMethods {
                 .put("water_mark", t.watermark() == null ? "" : t.watermark().toWireString());
         return ObjectNode.object().put("user_info", info);
     }
-
-    static LocalDate todayGmt8(Instant now) { return LocalDate.ofInstant(now, GMT8); }
 
     /** Maps a domain failure to its TOP error (business errors are code 15 + sub_code, top.md §4). */
     static TopError errorFor(RuntimeException e) {
