@@ -106,7 +106,7 @@ public final class Main {
 
     @Command(name = "tenant", description = "Manage tenants (picture spaces).",
             subcommands = {TenantCreate.class, TenantList.class, TenantSetQuota.class, TenantSetWatermark.class,
-                    TenantSetSignedUrls.class})
+                    TenantSetSignedUrls.class, TenantSts.class})
     static final class TenantCommands {}
 
     @Command(name = "create", description = "Create a tenant; prints one JSON object with its credentials.")
@@ -126,6 +126,34 @@ public final class Main {
                 ObjectNode out = tenantJson(t);
                 ObjectNode top = out.putObject("top");
                 top.put("app_key", c.appKey()).put("app_secret", c.appSecret()).put("session", c.session());
+                dev.picspace.domain.VodCredentials v = p.metadata().findVodCredentialsOfTenant(t.id()).orElseThrow();
+                out.putObject("vod").put("access_key_id", v.accessKeyId()).put("access_key_secret", v.accessKeySecret());
+                System.out.println(out);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "sts", description = "Issue temporary VOD credentials (AccessKeyId, AccessKeySecret, SecurityToken) "
+            + "for a tenant; prints one JSON object.")
+    static final class TenantSts implements Callable<Integer> {
+        @CommandLine.Mixin StoreOptions store = new StoreOptions();
+        @Option(names = "--nick", required = true) String nick;
+        @Option(names = "--duration", defaultValue = "PT1H", description = "how long they are valid, ISO-8601 (default ${DEFAULT-VALUE}, at most P1D)")
+        java.time.Duration duration;
+
+        @Override
+        public Integer call() {
+            if (duration.isNegative() || duration.isZero() || duration.compareTo(java.time.Duration.ofDays(1)) > 0)
+                throw new CommandLine.ParameterException(new CommandLine(this), "--duration must be within PT1S..P1D");
+            try (Picspace p = store.open()) {
+                Tenant t = p.metadata().findTenantByNick(nick)
+                        .orElseThrow(() -> new dev.picspace.domain.Exceptions.TenantNotFoundException("no tenant with nick '" + nick + "'"));
+                dev.picspace.domain.TemporaryCredentials.Issued s = p.sts().issue(t.id(),
+                        dev.picspace.domain.TemporaryCredentials.Scope.VOD_API, null, duration);
+                ObjectNode out = JSON.createObjectNode();
+                out.put("access_key_id", s.accessKeyId()).put("access_key_secret", s.accessKeySecret())
+                        .put("security_token", s.securityToken()).put("expiration", s.expires().toString());
                 System.out.println(out);
             }
             return 0;

@@ -27,6 +27,9 @@ public final class Picspace implements AutoCloseable {
     private final BlobStore blobs;
     private final PictureSpace space;
     private final Clock clock;
+    private final IdGenerator ids;
+    private final dev.picspace.domain.TemporaryCredentials sts;
+    private final dev.picspace.domain.NonceRegistry nonces;
 
     public Picspace(Settings settings, Clock clock) {
         this.settings = settings;
@@ -40,8 +43,17 @@ public final class Picspace implements AutoCloseable {
         this.metadata = new SqlMetadataStore(database);
         this.blobs = openBlobs(settings);
         int node = settings.nodeId() >= 0 ? settings.nodeId() : IdGenerator.randomNode();
-        this.space = new PictureSpace(metadata, blobs, new HeaderImageProbe(), new IdGenerator(clock, node), clock,
+        this.ids = new IdGenerator(clock, node);
+        this.space = new PictureSpace(metadata, blobs, new HeaderImageProbe(), ids, clock,
                 settings.limits(), settings.maxCategories());
+        this.sts = new dev.picspace.domain.TemporaryCredentials(metadata.serviceSecret(
+                dev.picspace.domain.TemporaryCredentials.SERVICE_SECRET_NAME,
+                dev.picspace.domain.TemporaryCredentials.newKey(ids), clock.instant()), clock, ids);
+        // One embedded server process answers all requests on SQLite, so its memory is the whole
+        // truth; on PostgreSQL many nodes share the database, and so must the nonces.
+        this.nonces = database.dialect() == Database.Dialect.SQLITE
+                ? dev.picspace.domain.NonceRegistry.inMemory(clock)
+                : dev.picspace.domain.NonceRegistry.shared(metadata, clock);
     }
 
     private static BlobStore openBlobs(Settings s) {
@@ -60,6 +72,14 @@ public final class Picspace implements AutoCloseable {
     public BlobStore blobs() { return blobs; }
 
     public Clock clock() { return clock; }
+
+    public IdGenerator ids() { return ids; }
+
+    /** Issues and verifies the STS-style temporary credentials (UploadAuth, {@code tenant sts}). */
+    public dev.picspace.domain.TemporaryCredentials sts() { return sts; }
+
+    /** Replay protection for signed API requests (VOD SignatureNonce). */
+    public dev.picspace.domain.NonceRegistry nonces() { return nonces; }
 
     public Fsck fsck() { return new Fsck(metadata, blobs, clock); }
 

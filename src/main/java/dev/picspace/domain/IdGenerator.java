@@ -56,4 +56,13 @@ public final class IdGenerator {
         random.nextBytes(b);
         return HexFormat.of().formatHex(b);
     }
+
+    private static final char[] ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    /** Random letters and digits (AccessKey ids and secrets look like this: ~5.95 bits each). */
+    public String randomAlphanumeric(int length) {
+        char[] c = new char[length];
+        for (int i = 0; i < length; i++) c[i] = ALPHANUMERIC[random.nextInt(ALPHANUMERIC.length)];
+        return new String(c);
+    }
 }

@@ -20,7 +20,8 @@ public interface MetadataStore extends AutoCloseable {
 
     /** What a new tenant starts with. {@code systemCategories} get the new tenant's id. */
     record TenantSpec(String nick, long orderedBytes, long freeBytes, LocalDate orderExpiry, boolean signedUrls,
-                      String topAppKey, String topAppSecret, String topSession, Instant created,
+                      String topAppKey, String topAppSecret, String topSession,
+                      String vodAccessKeyId, String vodAccessKeySecret, Instant created,
                       List<Category> systemCategories) {}
 
     /** The bytes a picture now points at, after an upload into an Uploading picture or a replace. */
@@ -56,6 +57,24 @@ public interface MetadataStore extends AutoCloseable {
     Optional<TopCredentials> findTopCredentials(String appKey);
 
     Optional<TopCredentials> findTopCredentialsOfTenant(long tenantId);
+
+    Optional<VodCredentials> findVodCredentials(String accessKeyId);
+
+    Optional<VodCredentials> findVodCredentialsOfTenant(long tenantId);
+
+    // ---- service-wide state ----
+
+    /**
+     * The service secret called {@code name}: stores {@code candidate} if there is none yet and
+     * returns whatever is stored, so every node (and every racing first start) agrees on one value.
+     */
+    String serviceSecret(String name, String candidate, Instant now);
+
+    /** Inserts a nonce unless (scope, nonce) is already there. @return true if it was new */
+    boolean recordNonce(String scope, String nonce, Instant expiresAt);
+
+    /** Forgets nonces that expired before {@code now}. @return how many */
+    int purgeNonces(Instant now);
 
     // ---- categories ----
 

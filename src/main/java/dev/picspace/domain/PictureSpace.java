@@ -78,7 +78,8 @@ public final class PictureSpace {
             system.add(new Category(ids.nextId(), 0, 0, t.systemName(), t, position++, now, now));
         String appKey = String.valueOf(10_000_000 + (Math.abs(ids.nextId() % 90_000_000)));
         return metadata.createTenant(new MetadataStore.TenantSpec(nick, orderedBytes, freeBytes, orderExpiry, signedUrls,
-                appKey, ids.randomHex(16), "ps" + ids.randomHex(20), now, system));
+                appKey, ids.randomHex(16), "ps" + ids.randomHex(20),
+                "LTAI" + ids.randomAlphanumeric(20), ids.randomAlphanumeric(30), now, system));
     }
 
     public Tenant tenant(long tenantId) {

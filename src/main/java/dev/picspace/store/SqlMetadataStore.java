@@ -112,6 +112,13 @@ public final class SqlMetadataStore implements MetadataStore {
                         .bind("tenant", id)
                         .bind("created", millis(spec.created()))
                         .execute();
+                h.createUpdate("INSERT INTO vod_credential (access_key_id, access_key_secret, tenant_id, created) "
+                                + "VALUES (:id, :secret, :tenant, :created)")
+                        .bind("id", spec.vodAccessKeyId())
+                        .bind("secret", spec.vodAccessKeySecret())
+                        .bind("tenant", id)
+                        .bind("created", millis(spec.created()))
+                        .execute();
                 for (Category c : spec.systemCategories())
                     insertCategoryRow(h, new Category(c.id(), id, c.parentId(), c.name(), c.type(), c.position(),
                             c.created(), c.modified()));
@@ -197,6 +204,47 @@ public final class SqlMetadataStore implements MetadataStore {
         return db.read(h -> h.createQuery("SELECT tenant_id, app_key, app_secret, session FROM top_credential "
                         + "WHERE tenant_id = :tenant ORDER BY created DESC, app_key LIMIT 1")
                 .bind("tenant", tenantId).map(TOP_CREDENTIALS).findOne());
+    }
+
+    @Override
+    public Optional<dev.picspace.domain.VodCredentials> findVodCredentials(String accessKeyId) {
+        return db.read(h -> h.createQuery("SELECT tenant_id, access_key_id, access_key_secret FROM vod_credential "
+                        + "WHERE access_key_id = :id")
+                .bind("id", accessKeyId).map(SqlRows.VOD_CREDENTIALS).findOne());
+    }
+
+    @Override
+    public Optional<dev.picspace.domain.VodCredentials> findVodCredentialsOfTenant(long tenantId) {
+        return db.read(h -> h.createQuery("SELECT tenant_id, access_key_id, access_key_secret FROM vod_credential "
+                        + "WHERE tenant_id = :tenant ORDER BY created DESC, access_key_id LIMIT 1")
+                .bind("tenant", tenantId).map(SqlRows.VOD_CREDENTIALS).findOne());
+    }
+
+    // =============================================================== service-wide state
+
+    @Override
+    public String serviceSecret(String name, String candidate, Instant now) {
+        return db.write(h -> {
+            // ON CONFLICT DO NOTHING: SQLite 3.24+ and PostgreSQL alike; racing first starts agree on one row
+            h.createUpdate("INSERT INTO service_secret (name, value, created) VALUES (:name, :value, :created) "
+                            + "ON CONFLICT (name) DO NOTHING")
+                    .bind("name", name).bind("value", candidate).bind("created", millis(now)).execute();
+            return h.createQuery("SELECT value FROM service_secret WHERE name = :name").bind("name", name)
+                    .mapTo(String.class).one();
+        });
+    }
+
+    @Override
+    public boolean recordNonce(String scope, String nonce, Instant expiresAt) {
+        return db.write(h -> h.createUpdate("INSERT INTO request_nonce (scope, nonce, expires_at) "
+                        + "VALUES (:scope, :nonce, :expires) ON CONFLICT (scope, nonce) DO NOTHING")
+                .bind("scope", scope).bind("nonce", nonce).bind("expires", millis(expiresAt)).execute()) == 1;
+    }
+
+    @Override
+    public int purgeNonces(Instant now) {
+        return db.write(h -> h.createUpdate("DELETE FROM request_nonce WHERE expires_at < :now")
+                .bind("now", millis(now)).execute());
     }
 
     private static void requireTenant(Handle h, long tenantId) {

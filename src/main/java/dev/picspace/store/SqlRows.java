@@ -50,6 +50,9 @@ final class SqlRows {
     static final RowMapper<TopCredentials> TOP_CREDENTIALS = (rs, ctx) -> new TopCredentials(
             rs.getLong("tenant_id"), rs.getString("app_key"), rs.getString("app_secret"), rs.getString("session"));
 
+    static final RowMapper<dev.picspace.domain.VodCredentials> VOD_CREDENTIALS = (rs, ctx) -> new dev.picspace.domain.VodCredentials(
+            rs.getLong("tenant_id"), rs.getString("access_key_id"), rs.getString("access_key_secret"));
+
     static final RowMapper<Category> CATEGORY = (rs, ctx) -> new Category(
             rs.getLong("id"),
             rs.getLong("tenant_id"),

@@ -43,6 +43,18 @@ class CliTest {
         assertThat(t.at("/top/app_secret").asText()).hasSizeGreaterThanOrEqualTo(32);
         assertThat(t.at("/top/session").asText()).isNotBlank();
         assertThat(t.get("order_expiry").asText()).isEqualTo("2027-12-31");
+        assertThat(t.at("/vod/access_key_id").asText()).matches("LTAI[A-Za-z0-9]{20}");
+        assertThat(t.at("/vod/access_key_secret").asText()).matches("[A-Za-z0-9]{30}");
+
+        Run sts = run("tenant", "sts", "--data", data.toString(), "--nick", "shop", "--duration", "PT10M");
+        assertThat(sts.code()).isZero();
+        JsonNode sj = JSON.readTree(sts.out());
+        assertThat(sj.get("access_key_id").asText()).startsWith("STS.");
+        assertThat(sj.get("security_token").asText()).startsWith("PS1.");
+        assertThat(java.time.Instant.parse(sj.get("expiration").asText()))
+                .isBetween(java.time.Instant.now().plusSeconds(500), java.time.Instant.now().plusSeconds(700));
+        assertThat(run("tenant", "sts", "--data", data.toString(), "--nick", "nobody").code()).isEqualTo(1);
+        assertThat(run("tenant", "sts", "--data", data.toString(), "--nick", "shop", "--duration", "P2D").code()).isNotZero();
 
         assertThat(run("tenant", "create", "--data", data.toString(), "--nick", "shop").code()).isEqualTo(1);
 

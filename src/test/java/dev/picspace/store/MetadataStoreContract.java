@@ -122,7 +122,8 @@ abstract class MetadataStoreContract {
                 new Category(nextId(), 0, 0, CategoryType.AUCTION.systemName(), CategoryType.AUCTION, 0, T0, T0),
                 new Category(nextId(), 0, 0, CategoryType.FIXED.systemName(), CategoryType.FIXED, 1, T0, T0));
         return new TenantSpec(nick, orderedBytes, freeBytes, LocalDate.of(2027, 9, 5), false,
-                "k" + hex(6, nick + nextId()), "secret-" + nick, "session-" + nick, T0, system);
+                "k" + hex(6, nick + nextId()), "secret-" + nick, "session-" + nick,
+                "LTAI" + hex(10, nick + nextId()), "vod-secret-" + nick, T0, system);
     }
 
     /** A picture with every field set; tests change what they care about. */
@@ -231,6 +232,10 @@ abstract class MetadataStoreContract {
         assertThat(store.findTopCredentials(spec.topAppKey()))
                 .contains(new TopCredentials(t.id(), spec.topAppKey(), "secret-alice", "session-alice"));
         assertThat(store.findTopCredentialsOfTenant(t.id())).contains(store.findTopCredentials(spec.topAppKey()).orElseThrow());
+        assertThat(store.findVodCredentials(spec.vodAccessKeyId()))
+                .contains(new dev.picspace.domain.VodCredentials(t.id(), spec.vodAccessKeyId(), "vod-secret-alice"));
+        assertThat(store.findVodCredentialsOfTenant(t.id())).contains(store.findVodCredentials(spec.vodAccessKeyId()).orElseThrow());
+        assertThat(store.findVodCredentials("LTAInobody")).isEmpty();
 
         List<Category> categories = store.findCategories(t.id(), CategoryQuery.all());
         assertThat(categories).extracting(Category::id).containsExactly(spec.systemCategories().get(0).id(),
@@ -286,6 +291,31 @@ abstract class MetadataStoreContract {
         assertThat(store.findTenant(t.id()).orElseThrow().signedUrls()).isTrue();
         store.updateSignedUrls(t.id(), false);
         assertThat(store.findTenant(t.id()).orElseThrow().signedUrls()).isFalse();
+    }
+
+    @Test
+    void aServiceSecretIsStoredOnceAndEveryCallerGetsTheFirstValue() {
+        assertThat(store.serviceSecret("k", "first", T0)).isEqualTo("first");
+        assertThat(store.serviceSecret("k", "second", T0)).isEqualTo("first");
+        try (MetadataStore other = openAnotherStoreOnTheSameDatabase()) {
+            assertThat(other.serviceSecret("k", "third", T0)).isEqualTo("first");
+        }
+        assertThat(store.serviceSecret("other", "x", T0)).isEqualTo("x");
+    }
+
+    @Test
+    void aNonceIsNewOncePerScopeUntilPurged() {
+        Instant later = T0.plusSeconds(1800);
+        assertThat(store.recordNonce("LTAIa", "n1", later)).isTrue();
+        assertThat(store.recordNonce("LTAIa", "n1", later)).isFalse();
+        assertThat(store.recordNonce("LTAIb", "n1", later)).isTrue(); // another key's nonce space
+        try (MetadataStore other = openAnotherStoreOnTheSameDatabase()) {
+            assertThat(other.recordNonce("LTAIa", "n1", later)).isFalse(); // another node sees the replay
+        }
+        assertThat(store.recordNonce("LTAIa", "n2", T0)).isTrue();
+        assertThat(store.purgeNonces(T0.plusSeconds(1))).isEqualTo(1); // only n2 had expired
+        assertThat(store.recordNonce("LTAIa", "n2", later)).isTrue();
+        assertThat(store.recordNonce("LTAIa", "n1", later)).isFalse();
     }
 
     @Test

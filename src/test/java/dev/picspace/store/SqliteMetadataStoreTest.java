@@ -80,7 +80,7 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
         MetadataStore.TenantSpec first = spec("first", 1, 0);
         store.createTenant(first);
         MetadataStore.TenantSpec sameKey = new MetadataStore.TenantSpec("second", 1, 0, null, false, first.topAppKey(),
-                "very-secret-value", "session-second", T0, List.of());
+                "very-secret-value", "session-second", "LTAIsecond", "vod-second", T0, List.of());
         assertThatThrownBy(() -> store.createTenant(sameKey))
                 .isInstanceOf(dev.picspace.domain.Exceptions.StorageException.class)
                 .hasMessageContaining("INSERT INTO top_credential")

@@ -1,0 +1,64 @@
+package dev.picspace.domain;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Remembers request nonces for as long as a signed request could be replayed (VOD: the 15-minute
+ * timestamp window each way), so that a second use of a nonce is refused.
+ *
+ * <p>Two implementations: {@link #inMemory} for a single node (the embedded default: one server
+ * process answers the requests), and {@link #shared} over the metadata store's {@code request_nonce}
+ * table, which holds across any number of nodes on one PostgreSQL database.
+ */
+public interface NonceRegistry {
+
+    /**
+     * Records the nonce; {@code true} if it was not seen before within its scope (the request may
+     * proceed), {@code false} when it is a replay. {@code expiresAt}: when it may be forgotten.
+     */
+    boolean firstUse(String scope, String nonce, Instant expiresAt);
+
+    /** Nonces in this process's memory; purges expired ones every so often. */
+    static NonceRegistry inMemory(Clock clock) {
+        return new NonceRegistry() {
+            private final Map<String, Instant> seen = new ConcurrentHashMap<>();
+            private volatile long nextPurge = 0;
+
+            @Override
+            public boolean firstUse(String scope, String nonce, Instant expiresAt) {
+                long now = clock.millis();
+                if (now >= nextPurge) {
+                    nextPurge = now + 60_000;
+                    Instant t = Instant.ofEpochMilli(now);
+                    for (Iterator<Instant> it = seen.values().iterator(); it.hasNext(); ) if (it.next().isBefore(t)) it.remove();
+                }
+                String key = scope + '\n' + nonce;
+                Instant previous = seen.putIfAbsent(key, expiresAt);
+                if (previous == null) return true;
+                // expired but not purged yet: forgotten, so this is a first use again
+                return previous.toEpochMilli() < now && seen.replace(key, previous, expiresAt);
+            }
+        };
+    }
+
+    /** Nonces in the shared database: correct across nodes (one INSERT per signed request). */
+    static NonceRegistry shared(MetadataStore metadata, Clock clock) {
+        return new NonceRegistry() {
+            private volatile long nextPurge = 0;
+
+            @Override
+            public boolean firstUse(String scope, String nonce, Instant expiresAt) {
+                long now = clock.millis();
+                if (now >= nextPurge) {
+                    nextPurge = now + 60_000;
+                    metadata.purgeNonces(Instant.ofEpochMilli(now));
+                }
+                return metadata.recordNonce(scope, nonce, expiresAt);
+            }
+        };
+    }
+}
