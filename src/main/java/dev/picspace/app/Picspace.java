@@ -75,6 +75,14 @@ public final class Picspace implements AutoCloseable {
 
     public IdGenerator ids() { return ids; }
 
+    /** Signed VOD URLs (CDN auth_key, OSS presigned) for pictures served at {@code publicBaseUrl}. */
+    public dev.picspace.gateway.MediaUrls mediaUrls(String publicBaseUrl) {
+        String key = metadata.serviceSecret("url-signing-key", ids.randomHex(32), clock.instant());
+        return new dev.picspace.gateway.MediaUrls(publicBaseUrl, settings.ossBucket(), key, settings.cdnAuthTtlSeconds(), clock,
+                tenant -> metadata.findVodCredentialsOfTenant(tenant).map(dev.picspace.domain.VodCredentials::accessKeyId),
+                tenant -> metadata.findVodCredentialsOfTenant(tenant).map(dev.picspace.domain.VodCredentials::accessKeySecret));
+    }
+
     /** Issues and verifies the STS-style temporary credentials (UploadAuth, {@code tenant sts}). */
     public dev.picspace.domain.TemporaryCredentials sts() { return sts; }
 

@@ -69,7 +69,8 @@ public final class PicspaceServer implements AutoCloseable {
         int port = connector.getLocalPort();
         GatewayMetrics metrics = new GatewayMetrics(registry);
         PictureUrls urls = new PictureUrls(picspace.settings().publicBaseUrl(port));
-        PictureServingHandler pictures = new PictureServingHandler(picspace.metadata(), picspace.blobs());
+        dev.picspace.gateway.MediaUrls mediaUrls = picspace.mediaUrls(picspace.settings().publicBaseUrl(port));
+        PictureServingHandler pictures = new PictureServingHandler(picspace.metadata(), picspace.blobs(), mediaUrls);
         // Replaced and recycled pictures stop being served from the lookup cache at once on this node.
         picspace.space().addChangeListener(p -> pictures.forget(p.urlToken()));
         // Pictures are answered on the selector threads when their lookup and bytes are cached; the

@@ -22,12 +22,12 @@ import java.util.Properties;
  */
 public record Settings(Path dataDir, String host, int port, String publicBaseUrl, String db, String blobs,
                        ImageLimits limits, long maxBodyBytes, int nodeId, int maxCategories,
-                       Duration recycleRetention) {
+                       Duration recycleRetention, String ossBucket, long cdnAuthTtlSeconds) {
 
     /** The names a file, the environment or the command line may set. */
     public static final String[] KEYS = {"data", "host", "port", "public-base-url", "db", "blobs", "max-bytes",
             "max-width", "max-height", "max-pixels", "max-frames", "max-body-bytes", "node-id", "max-categories",
-            "recycle-retention-days"};
+            "recycle-retention-days", "oss-bucket", "cdn-auth-ttl"};
 
     public String jdbcUrl() {
         return db != null && !db.isBlank() ? db : "jdbc:sqlite:" + dataDir.resolve("meta.db").toAbsolutePath();
@@ -53,6 +53,8 @@ public record Settings(Path dataDir, String host, int port, String publicBaseUrl
         v.put("node-id", "-1");
         v.put("max-categories", "500");
         v.put("recycle-retention-days", "30");
+        v.put("oss-bucket", "picspace");   // the bucket name VOD upload addresses and OSS URLs carry
+        v.put("cdn-auth-ttl", "1800");     // a CDN's "default validity period" for Type-A auth_key URLs
 
         Map<String, String> fromEnv = new LinkedHashMap<>();
         for (String k : KEYS) {
@@ -78,12 +80,20 @@ public record Settings(Path dataDir, String host, int port, String publicBaseUrl
         long maxBody = v.containsKey("max-body-bytes") ? size(v, "max-body-bytes") : limits.maxBytes() + 1024 * 1024;
         return new Settings(Path.of(v.get("data")), v.get("host"), port, base, blank(v.get("db")), blank(v.get("blobs")),
                 limits, maxBody, integer(v, "node-id"), integer(v, "max-categories"),
-                Duration.ofDays(Long.parseLong(v.get("recycle-retention-days"))));
+                Duration.ofDays(Long.parseLong(v.get("recycle-retention-days"))), bucket(v.get("oss-bucket")),
+                integer(v, "cdn-auth-ttl"));
     }
 
     /** The base URL picture URLs are built on; by default this server itself. */
     public String publicBaseUrl(int boundPort) {
         return publicBaseUrl != null && !publicBaseUrl.isBlank() ? publicBaseUrl : "http://localhost:" + boundPort;
+    }
+
+    /** OSS bucket naming rules (3–63 of a-z 0-9 -), and not a path picspace itself serves. */
+    private static String bucket(String b) {
+        if (b == null || !b.matches("[a-z0-9][a-z0-9-]{1,61}[a-z0-9]") || java.util.Set.of("router", "healthz", "metrics", "i").contains(b))
+            throw new IllegalArgumentException("oss-bucket must be 3..63 of a-z, 0-9 and '-' (and not router/healthz/metrics): '" + b + "'");
+        return b;
     }
 
     private static String blank(String s) { return s == null || s.isBlank() ? null : s; }

@@ -147,6 +147,59 @@ public final class PictureSpace {
         }
     }
 
+    /**
+     * Creates a picture whose bytes come later (VOD CreateUploadImage): status Uploading, nothing
+     * charged, no blob. It has its picture_id and ImageId at once and is visible in both dialects.
+     * {@code expected} is the format the caller announced (ImageExt); the bytes decide in the end.
+     * The title is kept as given (each dialect enforces its own length rule before calling).
+     */
+    public Picture createPending(long tenantId, UploadSpec spec, ImageFormat expected) {
+        tenant(tenantId);
+        requireCategory(tenantId, spec.categoryId());
+        Instant now = now();
+        String title = spec.title() == null || spec.title().isBlank() ? defaultTitle(spec) : spec.title();
+        Picture p = new Picture(ids.nextId(), ids.nextImageId(), tenantId, spec.categoryId(), ids.nextUrlToken(), title,
+                spec.description(), spec.tags(), spec.imageType() == null ? "default" : spec.imageType(),
+                PictureStatus.UPLOADING, Objects.requireNonNull(expected), 0, 0, 0, 0, null, null,
+                spec.originalFileName(), CLIENT_COMPUTER, false, null, now, now);
+        metadata.insertPicture(p);
+        return p;
+    }
+
+    /**
+     * The bytes of a pending picture have arrived (OSS PutObject / CompleteMultipartUpload): the
+     * same pipeline as {@link #upload} — stage, format from the bytes, header limits, quota charged
+     * atomically, dedup — then the picture turns Normal. Bytes that are refused (not an image, over
+     * a limit, over the quota) turn it UploadFail with nothing charged, and the exception says why.
+     * A picture that is already Normal gets its bytes replaced (an object overwritten).
+     *
+     * @throws PictureNotFoundException no such live picture
+     */
+    public Picture completeUpload(long tenantId, long pictureId, InputStream bytes) {
+        Picture pending = livePicture(tenantId, pictureId);
+        if (pending.status() == PictureStatus.NORMAL) return replace(tenantId, pictureId, bytes);
+        BlobStore.StagedBlob staged;
+        try {
+            staged = blobs.stage(bytes, limits.maxBytes());
+        } catch (Exceptions.ImageLimitExceededException e) {
+            metadata.markUploadFailed(tenantId, pictureId, now());
+            throw e;
+        }
+        try {
+            ImageInfo info = probeAndCheck(staged);
+            Tenant tenant = tenant(tenantId);
+            if (tenant.usedBytes() + staged.size() > tenant.availableBytes()) throw overQuota(tenant, staged.size());
+            blobs.commit(staged);
+            return metadata.attachBlob(tenantId, pictureId, new MetadataStore.BlobAttachment(staged.sha256(),
+                    staged.size(), staged.md5(), info.format(), info.width(), info.height(), info.frames(), now()));
+        } catch (Exceptions.InvalidImageException | Exceptions.ImageLimitExceededException | QuotaExceededException e) {
+            metadata.markUploadFailed(tenantId, pictureId, now());
+            throw e;
+        } finally {
+            blobs.discard(staged);
+        }
+    }
+
     private ImageInfo probeAndCheck(BlobStore.StagedBlob staged) {
         if (staged.size() == 0) throw new Exceptions.InvalidImageException("the image is empty (0 bytes)");
         ImageInfo info = probe.probe(staged.file(), limits);

@@ -81,5 +81,25 @@ class ServingOnStoresTest {
         fx.picspace.metadata().updateSignedUrls(t.tenant.id(), true);
         Thread.sleep(2100); // the handler reuses a lookup for 2 s: a settings change shows after that
         assertThat(get("/i/" + p.urlToken() + ".jpg").statusCode()).isEqualTo(403);
+
+        dev.picspace.gateway.MediaUrls urls = fx.picspace.mediaUrls(fx.base());
+        var signedTenant = t.reload();
+        String signed = urls.cdnUrl(p, signedTenant, 60);
+        assertThat(signed).contains("?auth_key=");
+        String path = signed.substring(fx.base().length());
+        assertThat(get(path).statusCode()).isEqualTo(200);
+        assertThat(get(path.replace(".jpg?", ".jpg?x=1&")).statusCode()).isEqualTo(200); // other parameters are not signed
+        String tampered = path.substring(0, path.length() - 1) + (path.endsWith("0") ? "1" : "0");
+        assertThat(get(tampered).statusCode()).isEqualTo(403);
+        assertThat(get(path + "&auth_key=1-0-0-00").statusCode()).isEqualTo(403); // two keys: ambiguous, refused
+        String expired = urls.cdnUrl(p, signedTenant, -1).substring(fx.base().length());
+        assertThat(get(expired).statusCode()).isEqualTo(403);
+        // another tenant's key does not open this tenant's picture
+        var other = fx.tenant("signed-other", 10 << 20, 0);
+        fx.picspace.metadata().updateSignedUrls(other.tenant.id(), true);
+        Picture q = fx.picspace.space().upload(other.tenant.id(), new ByteArrayInputStream(TestImages.jpeg(21, 20)), UploadSpec.named("o.jpg"));
+        String foreign = urls.cdnUrl(q, other.reload(), 60);
+        String swapped = "/i/" + p.urlToken() + ".jpg" + foreign.substring(foreign.indexOf('?'));
+        assertThat(get(swapped).statusCode()).isEqualTo(403);
     }
 }

@@ -127,4 +127,32 @@ class PictureSpaceOnStoresTest {
         assertThatThrownBy(() -> space.addCategory(t.id(), "hats", 0)).isInstanceOf(CategoryRuleException.class);
         assertThat(metadata.findTopCredentialsOfTenant(t.id())).isPresent();
     }
+
+    @Test
+    void aPendingPictureIsChargedOnlyWhenItsBytesArriveAndRefusedBytesLeaveItUploadFail() {
+        Tenant t = space.createTenant("shop", 5000, 0, null, false);
+        Picture pending = space.createPending(t.id(), new UploadSpec("a.png", "标题", 0, null, "d", "x,y", "default"), ImageFormat.PNG);
+        assertThat(pending.status()).isEqualTo(dev.picspace.domain.PictureStatus.UPLOADING);
+        assertThat(pending.imageId()).hasSize(32);
+        assertThat(space.tenant(t.id()).usedBytes()).isZero();
+        assertThat(metadata.findPictureByImageId(t.id(), pending.imageId())).contains(pending);
+
+        assertThatThrownBy(() -> space.completeUpload(t.id(), pending.pictureId(), bytes(6000, 2)))
+                .isInstanceOf(QuotaExceededException.class);
+        assertThat(space.picture(t.id(), pending.pictureId()).orElseThrow().status())
+                .isEqualTo(dev.picspace.domain.PictureStatus.UPLOAD_FAIL);
+        assertThat(space.tenant(t.id()).usedBytes()).isZero();
+
+        // a retry within the credential's life (OSS overwrites the object) succeeds
+        Picture done = space.completeUpload(t.id(), pending.pictureId(), bytes(3000, 3));
+        assertThat(done.status()).isEqualTo(dev.picspace.domain.PictureStatus.NORMAL);
+        assertThat(done.sizeBytes()).isEqualTo(3000);
+        assertThat(done.title()).isEqualTo("标题");
+        assertThat(space.tenant(t.id()).usedBytes()).isEqualTo(3000);
+        // an overwrite of a Normal picture is a replace: the difference is charged
+        Picture again = space.completeUpload(t.id(), pending.pictureId(), bytes(1000, 4));
+        assertThat(again.sizeBytes()).isEqualTo(1000);
+        assertThat(space.tenant(t.id()).usedBytes()).isEqualTo(1000);
+        assertThat(storedBlobs()).hasSize(2); // the old blob waits for the sweep
+    }
 }

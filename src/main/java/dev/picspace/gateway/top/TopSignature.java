@@ -105,11 +105,8 @@ public final class TopSignature {
         return hexUpper(digest);
     }
 
-    private static byte[] hmac(String algorithm, String secret, String s) throws GeneralSecurityException {
-        // SecretKeySpec refuses an empty key with IllegalArgumentException, which we let through
-        Mac mac = Mac.getInstance(algorithm);
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), algorithm));
-        return mac.doFinal(s.getBytes(StandardCharsets.UTF_8));
+    private static byte[] hmac(String algorithm, String secret, String s) {
+        return dev.picspace.gateway.sign.Digests.hmac(algorithm, secret, s); // an empty key: IllegalArgumentException, let through
     }
 
     private static boolean sameBytes(byte[] given, String expected) {
