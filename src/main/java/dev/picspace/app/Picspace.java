@@ -30,6 +30,7 @@ public final class Picspace implements AutoCloseable {
     private final IdGenerator ids;
     private final dev.picspace.domain.TemporaryCredentials sts;
     private final dev.picspace.domain.NonceRegistry nonces;
+    private final String urlSigningKey;
 
     public Picspace(Settings settings, Clock clock) {
         this.settings = settings;
@@ -49,6 +50,8 @@ public final class Picspace implements AutoCloseable {
         this.sts = new dev.picspace.domain.TemporaryCredentials(metadata.serviceSecret(
                 dev.picspace.domain.TemporaryCredentials.SERVICE_SECRET_NAME,
                 dev.picspace.domain.TemporaryCredentials.newKey(ids), clock.instant()), clock, ids);
+        // Created on first open, not first use, so that every deployment has it before `migrate` copies it.
+        this.urlSigningKey = metadata.serviceSecret("url-signing-key", ids.randomHex(32), clock.instant());
         // One embedded server process answers all requests on SQLite, so its memory is the whole
         // truth; on PostgreSQL many nodes share the database, and so must the nonces.
         this.nonces = database.dialect() == Database.Dialect.SQLITE
@@ -69,6 +72,9 @@ public final class Picspace implements AutoCloseable {
 
     public MetadataStore metadata() { return metadata; }
 
+    /** The SQL database behind {@link #metadata()} (for {@code migrate}, which copies it table by table). */
+    public Database database() { return database; }
+
     public BlobStore blobs() { return blobs; }
 
     public Clock clock() { return clock; }
@@ -77,8 +83,7 @@ public final class Picspace implements AutoCloseable {
 
     /** Signed VOD URLs (CDN auth_key, OSS presigned) for pictures served at {@code publicBaseUrl}. */
     public dev.picspace.gateway.MediaUrls mediaUrls(String publicBaseUrl) {
-        String key = metadata.serviceSecret("url-signing-key", ids.randomHex(32), clock.instant());
-        return new dev.picspace.gateway.MediaUrls(publicBaseUrl, settings.ossBucket(), key, settings.cdnAuthTtlSeconds(), clock,
+        return new dev.picspace.gateway.MediaUrls(publicBaseUrl, settings.ossBucket(), urlSigningKey, settings.cdnAuthTtlSeconds(), clock,
                 tenant -> metadata.findVodCredentialsOfTenant(tenant).map(dev.picspace.domain.VodCredentials::accessKeyId),
                 tenant -> metadata.findVodCredentialsOfTenant(tenant).map(dev.picspace.domain.VodCredentials::accessKeySecret));
     }
