@@ -3,7 +3,11 @@ package dev.picspace.app;
 import dev.picspace.domain.BlobStore;
 import dev.picspace.domain.Fsck;
 import dev.picspace.domain.UploadSpec;
-import org.junit.jupiter.api.Test;
+import dev.picspace.store.FileSystemBlobStore;
+import dev.picspace.store.S3BlobStore;
+import dev.picspace.store.S3TestServer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
@@ -18,9 +22,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FsckTest {
     @TempDir Path data;
 
-    @Test
-    void orphanBlobsAndDriftAreFoundRepairedAndLiveBytesKept() {
-        try (Picspace p = new Picspace(Settings.load(Map.of("data", data.toString()), Map.of(), null), Clock.systemUTC())) {
+    /** The same crash leftovers in a blob directory and in an S3 bucket (S3Proxy). */
+    static Map<String, String> settings(String store, Path data) {
+        Map<String, String> s = new java.util.HashMap<>(Map.of("data", data.toString()));
+        if (store.equals("s3")) s.put("blobs", S3TestServer.freshBucketUri());
+        return s;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"file", "s3"})
+    void orphanBlobsAndDriftAreFoundRepairedAndLiveBytesKept(String store) {
+        try (Picspace p = new Picspace(Settings.load(settings(store, data), Map.of(), null), Clock.systemUTC())) {
+            assertThat(p.blobs()).isInstanceOf(store.equals("s3") ? S3BlobStore.class : FileSystemBlobStore.class);
             var t = p.space().createTenant("fsck", 10 << 20, 0, null, false);
             var kept = p.space().upload(t.id(), new ByteArrayInputStream(TestImages.jpeg(40, 40, 1)), UploadSpec.named("k.jpg"));
             // A crash after the bytes got their name but before the metadata transaction: an unreferenced blob.
