@@ -11,6 +11,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -124,6 +125,8 @@ public final class S3BlobStore implements BlobStore {
             s3.close();
             String why = e instanceof NoSuchBucketException || status(e) == 404 ? "the bucket does not exist"
                     : status(e) == 403 ? "access denied (check access_key/secret_key and the bucket policy)"
+                    : e instanceof SdkClientException && String.valueOf(e.getMessage()).startsWith("Unable to load credentials")
+                    ? "no credentials (give access_key and secret_key, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
                     : reason(e);
             throw new StorageException("cannot use " + location.describe() + ": " + why, e);
         }
