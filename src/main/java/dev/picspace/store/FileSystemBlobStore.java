@@ -259,20 +259,51 @@ public final class FileSystemBlobStore implements BlobStore {
     /** Visits the content files in key order, ignoring {@code tmp/} and anything that is not a blob. */
     @Override
     public void forEach(Consumer<BlobStat> visitor) {
+        walk(null, stat -> {
+            visitor.accept(stat);
+            return true;
+        });
+    }
+
+    @Override
+    public List<BlobStat> listAfter(String afterKey, int limit) {
+        if (afterKey != null) BlobKeys.require(afterKey);
+        if (limit < 1) throw new IllegalArgumentException("limit must be positive");
+        List<BlobStat> page = new ArrayList<>(Math.min(limit, 1024));
+        walk(afterKey, stat -> {
+            page.add(stat);
+            return page.size() < limit;
+        });
+        return page;
+    }
+
+    /**
+     * Visits content files with keys after {@code afterKey} (null: all) in key order while
+     * {@code visitor} returns true. The fan-out directories sort as the keys do (they are the keys'
+     * first characters), so a page after a key skips every directory before it unread.
+     */
+    private void walk(String afterKey, java.util.function.Predicate<BlobStat> visitor) {
+        String first2 = afterKey == null ? null : afterKey.substring(0, 2);
+        String next2 = afterKey == null ? null : afterKey.substring(2, 4);
         try {
             for (Path first : sortedDirectories(root)) {
+                String f = first.getFileName().toString();
+                if (first2 != null && f.compareTo(first2) < 0) continue;
                 for (Path second : sortedDirectories(first)) {
-                    String prefix = first.getFileName().toString() + second.getFileName();
+                    String prefix = f + second.getFileName();
+                    if (afterKey != null && prefix.compareTo(first2 + next2) < 0) continue;
                     for (Path file : sortedEntries(second)) {
                         String key = file.getFileName().toString();
                         if (!BlobKeys.isValid(key) || !key.startsWith(prefix)) continue;
+                        if (afterKey != null && key.compareTo(afterKey) <= 0) continue;
                         BasicFileAttributes a;
                         try {
                             a = Files.readAttributes(file, BasicFileAttributes.class);
                         } catch (NoSuchFileException e) {
                             continue; // deleted while we walked
                         }
-                        if (a.isRegularFile()) visitor.accept(new BlobStat(key, a.size(), a.lastModifiedTime().toInstant()));
+                        if (a.isRegularFile() && !visitor.test(new BlobStat(key, a.size(), a.lastModifiedTime().toInstant())))
+                            return;
                     }
                 }
             }

@@ -393,11 +393,32 @@ public final class S3BlobStore implements BlobStore {
      */
     @Override
     public void forEach(Consumer<BlobStat> visitor) {
+        list(null, Integer.MAX_VALUE, visitor);
+    }
+
+    /** ListObjectsV2 from {@code startAfter} the object key of {@code afterKey}: S3 itself skips what comes before. */
+    @Override
+    public List<BlobStat> listAfter(String afterKey, int limit) {
+        if (afterKey != null) BlobKeys.require(afterKey);
+        if (limit < 1) throw new IllegalArgumentException("limit must be positive");
+        List<BlobStat> page = new ArrayList<>(Math.min(limit, 1000));
+        list(afterKey, limit, page::add);
+        return page;
+    }
+
+    /**
+     * Pages through the listing until {@code limit} blobs were visited or the listing ends; pages
+     * that hold only objects that are not blobs (skipped) do not end it early.
+     */
+    private void list(String afterKey, long limit, Consumer<BlobStat> visitor) {
         String token = null;
+        long visited = 0;
         do {
-            ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(bucket).maxKeys(tuning.listPageSize());
+            ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(bucket)
+                    .maxKeys((int) Math.min(tuning.listPageSize(), Math.max(1, limit - visited)));
             if (!location.prefix().isEmpty()) request.prefix(location.prefix());
             if (token != null) request.continuationToken(token);
+            else if (afterKey != null) request.startAfter(location.objectKey(afterKey));
             ListObjectsV2Response page;
             try {
                 page = s3.listObjectsV2(request.build());
@@ -406,7 +427,9 @@ public final class S3BlobStore implements BlobStore {
             }
             for (S3Object o : page.contents()) {
                 String key = location.blobKeyOf(o.key());
-                if (key != null) visitor.accept(new BlobStat(key, o.size(), o.lastModified()));
+                if (key == null) continue;
+                visitor.accept(new BlobStat(key, o.size(), o.lastModified()));
+                if (++visited == limit) return;
             }
             token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
         } while (token != null);

@@ -96,6 +96,11 @@ class S3BlobStoreTest extends BlobStoreContract {
             });
             assertThat(read(prefixed, k, 0, 500)).isEqualTo(bytes(500, 31));
         }
+        // one key per request: pages holding only objects that are not blobs do not end a listing
+        try (S3BlobStore onePerPage = open(server.uriOf(shared, "pics/live"), new S3BlobStore.Tuning(8L * MIB, 8L * MIB, 1, Duration.ofMinutes(1)))) {
+            assertThat(onePerPage.listAfter(null, 1)).extracting(BlobStat::key).containsExactly(digest("SHA-256", bytes(500, 31)));
+            assertThat(onePerPage.listAfter("0".repeat(64), 5)).hasSize(1);
+        }
     }
 
     private static byte[] read(BlobStore s, String key, long offset, long length) {
