@@ -278,4 +278,20 @@ class S3BlobStoreTest extends BlobStoreContract {
                 .hasMessageContaining("127.0.0.1:" + closedPort)
                 .hasMessageContaining(bucket);
     }
+
+    @Test
+    void concurrentCommitsOfTheSameBytesAllSucceed() throws Exception {
+        byte[] content = bytes(50_000, 41);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<String>> done = new ArrayList<>();
+            for (int i = 0; i < 16; i++) done.add(pool.submit(() -> put(content).sha256()));
+            for (var f : done) assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(digest("SHA-256", content));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(read(digest("SHA-256", content), 0, content.length)).isEqualTo(content);
+        assertThat(objectKeys(bucket)).hasSize(1);
+        assertThat(dir.resolve("staging")).isEmptyDirectory();
+    }
 }
