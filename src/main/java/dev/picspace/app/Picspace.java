@@ -8,11 +8,16 @@ import dev.picspace.domain.PictureSpace;
 import dev.picspace.imaging.HeaderImageProbe;
 import dev.picspace.store.Database;
 import dev.picspace.store.FileSystemBlobStore;
+import dev.picspace.store.S3BlobStore;
+import dev.picspace.store.S3Location;
 import dev.picspace.store.SqlMetadataStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 
 /**
@@ -42,7 +47,14 @@ public final class Picspace implements AutoCloseable {
         }
         this.database = Database.open(settings.jdbcUrl());
         this.metadata = new SqlMetadataStore(database);
-        this.blobs = openBlobs(settings);
+        BlobStore opened;
+        try {
+            opened = openBlobs(settings, clock);
+        } catch (RuntimeException e) {
+            database.close(); // nothing else has been opened yet
+            throw e;
+        }
+        this.blobs = opened;
         int node = settings.nodeId() >= 0 ? settings.nodeId() : IdGenerator.randomNode();
         this.ids = new IdGenerator(clock, node);
         this.space = new PictureSpace(metadata, blobs, new HeaderImageProbe(), ids, clock,
@@ -59,11 +71,33 @@ public final class Picspace implements AutoCloseable {
                 : dev.picspace.domain.NonceRegistry.shared(metadata, clock);
     }
 
-    private static BlobStore openBlobs(Settings s) {
-        if (s.blobs() != null && !s.blobs().startsWith("file:"))
-            throw new IllegalArgumentException("unsupported --blobs '" + s.blobs() + "': this build stores blobs in a local directory (file:DIR)");
-        java.nio.file.Path dir = s.blobs() == null ? s.blobDir() : java.nio.file.Path.of(java.net.URI.create(s.blobs()));
-        return new FileSystemBlobStore(dir);
+    /**
+     * {@code --blobs}: absent for DATA/blobs, {@code file:DIR} for another directory, or
+     * {@code s3://BUCKET?…} for an S3-compatible bucket (uploads then stage in DATA/staging).
+     */
+    static BlobStore openBlobs(Settings s, Clock clock) {
+        String uri = s.blobs();
+        if (uri == null) return new FileSystemBlobStore(s.blobDir(), clock);
+        if (S3Location.isS3(uri)) {
+            S3Location location;
+            try {
+                location = S3Location.parse(uri, System.getenv());
+            } catch (IllegalArgumentException e) {
+                // the message never repeats the URI: it may hold a secret key
+                throw new IllegalArgumentException("bad --blobs S3 URI: " + e.getMessage(), e);
+            }
+            return new S3BlobStore(location, s.stagingDir(), clock);
+        }
+        if (uri.startsWith("file:")) {
+            Path dir;
+            try {
+                dir = Path.of(URI.create(uri));
+            } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+                throw new IllegalArgumentException("bad --blobs '" + uri + "': expected file:/ABSOLUTE/DIR", e);
+            }
+            return new FileSystemBlobStore(dir, clock);
+        }
+        throw new IllegalArgumentException("unsupported --blobs (expected file:/DIR or s3://BUCKET?endpoint=…&region=…&access_key=…&secret_key=…)");
     }
 
     public Settings settings() { return settings; }

@@ -35,6 +35,9 @@ public record Settings(Path dataDir, String host, int port, String publicBaseUrl
 
     public Path blobDir() { return dataDir.resolve("blobs"); }
 
+    /** Where uploads are staged before they go to a remote blob store (the directory store stages beside its blobs). */
+    public Path stagingDir() { return dataDir.resolve("staging"); }
+
     /**
      * @param cli      options given on the command line (key → value), only those given
      * @param env      the process environment

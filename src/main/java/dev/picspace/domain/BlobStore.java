@@ -59,8 +59,19 @@ public interface BlobStore extends AutoCloseable {
      */
     default int staleStagings(java.time.Duration olderThan, boolean remove) { return 0; }
 
-    /** Visits every stored blob (for fsck). */
+    /** Visits every stored blob, in ascending key order. */
     void forEach(Consumer<BlobStat> visitor);
+
+    /**
+     * Up to {@code limit} stored blobs whose keys sort after {@code afterKey} ({@code null}: from
+     * the first), in ascending key order ({@link String#compareTo}, which for lowercase hex keys is
+     * also byte order, the order S3 lists in). Fsck walks a store this way, a page at a time, beside
+     * the metadata's blob records in the same order, so it never holds every key in memory.
+     * Fewer than {@code limit} means there are no more.
+     *
+     * @throws IllegalArgumentException when {@code afterKey} is not a blob key or {@code limit < 1}
+     */
+    java.util.List<BlobStat> listAfter(String afterKey, int limit);
 
     @Override
     default void close() {}

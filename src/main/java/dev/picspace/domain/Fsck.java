@@ -4,9 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Finds, and on request repairs, what a crash can leave behind (design: Bytes): blobs no picture
@@ -17,6 +15,11 @@ import java.util.Set;
  * <p>An unreferenced blob is removed only when it has been unreferenced for longer than the grace
  * period: an upload in flight names its bytes a moment before its metadata commits, and must not
  * lose them to a concurrent sweep.
+ *
+ * <p>Blob records and stored blobs are compared as two streams sorted by key, a page at a time (a
+ * merge join), not by collecting either side's keys: at object-store scale a set of every key
+ * would cost about 120 MB per million blobs. Both streams are checked to be ascending, and every
+ * finding that could be an artefact of reading them at different moments is looked at again.
  */
 public final class Fsck {
 
@@ -27,14 +30,25 @@ public final class Fsck {
         }
     }
 
+    /** Stored blobs read per {@link BlobStore#listAfter} call: S3's largest listing page. */
+    public static final int DEFAULT_PAGE_SIZE = 1000;
+
     private final MetadataStore metadata;
     private final BlobStore blobs;
     private final Clock clock;
+    private final int pageSize;
 
     public Fsck(MetadataStore metadata, BlobStore blobs, Clock clock) {
+        this(metadata, blobs, clock, DEFAULT_PAGE_SIZE);
+    }
+
+    /** @param pageSize stored blobs read at a time (small ones let tests cross many page boundaries) */
+    public Fsck(MetadataStore metadata, BlobStore blobs, Clock clock, int pageSize) {
+        if (pageSize < 1) throw new IllegalArgumentException("page size must be positive");
         this.metadata = metadata;
         this.blobs = blobs;
         this.clock = clock;
+        this.pageSize = pageSize;
     }
 
     /**
@@ -56,37 +70,126 @@ public final class Fsck {
             if (!usage.isEmpty()) metadata.repairUsage();
         }
 
-        // Blob records: which keys are referenced, which are free to go.
-        Set<String> referenced = new HashSet<>();
-        List<String> unreferencedRecords = new ArrayList<>();
+        // One pass over two key-ordered streams (blob records, stored blobs), like a merge join:
+        // memory stays at a page of each plus what is found, however many blobs there are.
+        Instant cutoff = now.minus(grace);
+        Scan scan = new Scan(cutoff);
+        StoredBlobs stored = new StoredBlobs(blobs, pageSize);
+        String[] previous = {null};
+        metadata.forEachBlobRecord(record -> {
+            requireAscending("the metadata store's blob records", previous[0], record.key());
+            previous[0] = record.key();
+            BlobStore.BlobStat blob;
+            while ((blob = stored.peek()) != null && blob.key().compareTo(record.key()) < 0) scan.blobWithoutRecord(stored.next());
+            scan.record(record, blob != null && blob.key().equals(record.key()) ? stored.next() : null);
+        });
+        while (stored.peek() != null) scan.blobWithoutRecord(stored.next());
+
         List<String> missing = new ArrayList<>();
-        metadata.forEachBlobRecord(r -> {
-            if (r.refCount() > 0) referenced.add(r.key());
-            else if (r.zeroSince() == null || r.zeroSince().isBefore(now.minus(grace))) unreferencedRecords.add(r.key());
-            else referenced.add(r.key()); // recently freed: within grace, leave it
-        });
-        Set<String> stored = new HashSet<>();
-        List<String> orphans = new ArrayList<>();
-        blobs.forEach(stat -> {
-            stored.add(stat.key());
-            if (referenced.contains(stat.key())) return;
-            boolean old = stat.lastModified() == null || stat.lastModified().isBefore(now.minus(grace));
-            if (old || unreferencedRecords.contains(stat.key())) orphans.add(stat.key());
-        });
-        for (String key : referenced)
-            if (!stored.contains(key) && metadata.findBlob(key).map(b -> b.refCount() > 0).orElse(false)) missing.add(key);
+        for (String key : scan.missingCandidates) {
+            // Re-checked: the two streams are read at different moments, and an upload that lands
+            // in between has its record seen but its bytes not listed.
+            if (metadata.findBlob(key).map(b -> b.refCount() > 0).orElse(false) && blobs.stat(key).isEmpty()) missing.add(key);
+        }
 
         if (repair) {
-            for (String key : orphans) {
+            for (String key : scan.orphans) {
                 // Re-checked in a transaction: an upload may have taken a reference meanwhile.
                 boolean hasRecord = metadata.findBlob(key).isPresent();
+                if (!hasRecord && recentlyCommitted(key, cutoff)) continue;
                 if (!hasRecord || metadata.deleteBlobRecordIfUnreferenced(key)) blobs.delete(key);
             }
-            for (String key : unreferencedRecords)
-                if (!stored.contains(key)) metadata.deleteBlobRecordIfUnreferenced(key);
+            for (String key : scan.recordsWithoutBlob) metadata.deleteBlobRecordIfUnreferenced(key);
         }
         // Half-written uploads' temporary files, older than the grace period: no upload still owns them.
         int stale = blobs.staleStagings(grace, repair);
-        return new Report(orphans, missing, refCounts, usage, stale, purged, repair);
+        return new Report(scan.orphans, missing, refCounts, usage, stale, purged, repair);
+    }
+
+    /**
+     * An unreferenced blob without a record is only ever deleted when it is old; the listing's date
+     * may be from before an upload of the same bytes re-dated it (commit refreshes a stored blob's
+     * date for exactly this), so look again just before deleting.
+     */
+    private boolean recentlyCommitted(String key, Instant cutoff) {
+        return blobs.stat(key).map(s -> s.lastModified() != null && !s.lastModified().isBefore(cutoff)).orElse(false);
+    }
+
+    /**
+     * The merge is only right if both streams really are in the same order; a store that is not
+     * (say a database collation that sorts differently) must stop fsck rather than make it see
+     * every blob as an orphan.
+     */
+    private static void requireAscending(String what, String previous, String key) {
+        if (previous != null && previous.compareTo(key) >= 0)
+            throw new Exceptions.StorageException(what + " are not in ascending key order (" + key + " after " + previous
+                    + "): fsck cannot compare them with the blob store");
+    }
+
+    /** What the merge found, key by key. */
+    private static final class Scan {
+        private final Instant cutoff;
+        final List<String> orphans = new ArrayList<>();
+        final List<String> missingCandidates = new ArrayList<>();
+        final List<String> recordsWithoutBlob = new ArrayList<>();
+
+        Scan(Instant cutoff) { this.cutoff = cutoff; }
+
+        /** Referenced, or freed so recently that an upload may be about to reference it again. */
+        private boolean inUse(MetadataStore.BlobRecord r) {
+            return r.refCount() > 0 || (r.zeroSince() != null && !r.zeroSince().isBefore(cutoff));
+        }
+
+        /** Bytes no record knows: an upload that crashed before its transaction, or one still in flight (then young). */
+        void blobWithoutRecord(BlobStore.BlobStat blob) {
+            if (blob.lastModified() == null || blob.lastModified().isBefore(cutoff)) orphans.add(blob.key());
+        }
+
+        /** A record, with its stored blob or null. */
+        void record(MetadataStore.BlobRecord r, BlobStore.BlobStat blob) {
+            if (inUse(r)) {
+                if (blob == null) missingCandidates.add(r.key());
+            } else if (blob != null) {
+                orphans.add(r.key()); // unreferenced for longer than the grace: the blob goes, whatever its age
+            } else {
+                recordsWithoutBlob.add(r.key());
+            }
+        }
+    }
+
+    /** The blob store's listing as a cursor, a page at a time, checked for order. */
+    private static final class StoredBlobs {
+        private final BlobStore blobs;
+        private final int pageSize;
+        private List<BlobStore.BlobStat> page = List.of();
+        private int index;
+        private boolean exhausted;
+        private String last;
+
+        StoredBlobs(BlobStore blobs, int pageSize) {
+            this.blobs = blobs;
+            this.pageSize = pageSize;
+        }
+
+        BlobStore.BlobStat peek() {
+            if (index == page.size()) {
+                if (exhausted) return null;
+                page = blobs.listAfter(last, pageSize);
+                index = 0;
+                exhausted = page.size() < pageSize;
+                if (page.isEmpty()) return null;
+                for (BlobStore.BlobStat s : page) {
+                    requireAscending("the blob store's blobs", last, s.key());
+                    last = s.key();
+                }
+            }
+            return page.get(index);
+        }
+
+        BlobStore.BlobStat next() {
+            BlobStore.BlobStat s = peek();
+            index++;
+            return s;
+        }
     }
 }

@@ -165,6 +165,11 @@ public interface MetadataStore extends AutoCloseable {
 
     Optional<BlobRecord> findBlob(String key);
 
+    /**
+     * Visits every blob row in ascending key order ({@link String#compareTo}: byte order for these
+     * hex keys; on PostgreSQL that means an {@code ORDER BY} the column's collation does not reorder):
+     * fsck merges this with the blob store's listing, which is in that order.
+     */
     void forEachBlobRecord(Consumer<BlobRecord> visitor);
 
     /** Deletes a blob row only if nothing refers to it (re-checked in the transaction). */

@@ -1,7 +1,6 @@
 package dev.picspace.store;
 
 import dev.picspace.domain.BlobStore;
-import dev.picspace.domain.Exceptions.ImageLimitExceededException;
 import dev.picspace.domain.Exceptions.StorageException;
 
 import java.io.IOException;
@@ -9,7 +8,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,13 +16,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,25 +36,17 @@ import java.util.regex.Pattern;
  * name is fsynced after, so a blob that {@link #commit} returned for survives a power cut.
  */
 public final class FileSystemBlobStore implements BlobStore {
-    /** Copy buffer: bounded, whatever the upload's size. */
-    private static final int BUFFER_SIZE = 64 * 1024;
     private static final Pattern FAN_OUT = Pattern.compile("[0-9a-f]{2}");
-    private static final String TEMP_PREFIX = "stage-", TEMP_SUFFIX = ".tmp";
 
     private final Path root;
-    private final Path tmp;
+    private final StagingDirectory staging;
     private final Clock clock;
 
     /** Opens (creating if needed) the store rooted at {@code root}, e.g. {@code DATA/blobs}. */
     public FileSystemBlobStore(Path root, Clock clock) {
         this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
-        this.tmp = this.root.resolve("tmp");
         this.clock = Objects.requireNonNull(clock, "clock");
-        try {
-            Files.createDirectories(tmp);
-        } catch (IOException e) {
-            throw new StorageException("cannot create the blob directory " + tmp + ": " + e.getMessage(), e);
-        }
+        this.staging = new StagingDirectory(this.root.resolve("tmp"), clock);
     }
 
     public FileSystemBlobStore(Path root) { this(root, Clock.systemUTC()); }
@@ -76,50 +63,7 @@ public final class FileSystemBlobStore implements BlobStore {
 
     @Override
     public StagedBlob stage(InputStream in, long maxBytes) {
-        Objects.requireNonNull(in, "in");
-        if (maxBytes < 0) throw new IllegalArgumentException("maxBytes cannot be negative");
-        Path file;
-        try {
-            file = Files.createTempFile(tmp, TEMP_PREFIX, TEMP_SUFFIX);
-        } catch (IOException e) {
-            throw new StorageException("cannot create a temporary file in " + tmp + ": " + e.getMessage(), e);
-        }
-        boolean staged = false;
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            MessageDigest sha256 = digest("SHA-256"), md5 = digest("MD5");
-            byte[] buffer = new byte[BUFFER_SIZE];
-            long size = 0;
-            // Never ask for more than one byte past the limit: an oversized body is detected, not read.
-            long readAtMost = maxBytes == Long.MAX_VALUE ? Long.MAX_VALUE : maxBytes + 1;
-            while (true) {
-                int want = (int) Math.min(buffer.length, readAtMost - size);
-                int n = in.read(buffer, 0, want);
-                if (n < 0) break;
-                size += n;
-                if (size > maxBytes)
-                    throw new ImageLimitExceededException("the image is larger than the limit of " + maxBytes + " bytes");
-                sha256.update(buffer, 0, n);
-                md5.update(buffer, 0, n);
-                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-                while (chunk.hasRemaining()) out.write(chunk);
-            }
-            out.force(true);
-            staged = true;
-            HexFormat hex = HexFormat.of();
-            return new StagedBlob(file, hex.formatHex(sha256.digest()), hex.formatHex(md5.digest()), size);
-        } catch (IOException e) {
-            throw new StorageException("cannot stage an upload: " + e.getMessage(), e);
-        } finally {
-            if (!staged) deleteQuietly(file);
-        }
-    }
-
-    private static MessageDigest digest(String algorithm) {
-        try {
-            return MessageDigest.getInstance(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has " + algorithm, e);
-        }
+        return staging.stage(in, maxBytes);
     }
 
     /**
@@ -134,7 +78,7 @@ public final class FileSystemBlobStore implements BlobStore {
         try {
             if (refreshIfComplete(target, staged.size())) return;
             createFanOutDirectories(target.getParent());
-            requireStaged(staged.file());
+            staging.requireStaged(staged.file());
             // On POSIX, rename(2) atomically replaces a file of the same name: a concurrent commit
             // of the same bytes, or a stray file of the wrong size, is replaced by complete content.
             Files.move(staged.file(), target, StandardCopyOption.ATOMIC_MOVE);
@@ -186,26 +130,9 @@ public final class FileSystemBlobStore implements BlobStore {
         }
     }
 
-    /** Only ever touch files in our own tmp directory through a StagedBlob. */
-    private void requireStaged(Path file) {
-        Path normal = file.toAbsolutePath().normalize();
-        if (!normal.getParent().equals(tmp))
-            throw new IllegalArgumentException("not a file staged by this store: " + file);
-    }
-
     @Override
     public void discard(StagedBlob staged) {
-        if (staged == null) return;
-        requireStaged(staged.file());
-        deleteQuietly(staged.file());
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // a leftover temporary file is what removeStaleTempFiles is for
-        }
+        staging.discard(staged);
     }
 
     // ---------------------------------------------------------------- reading
@@ -332,20 +259,51 @@ public final class FileSystemBlobStore implements BlobStore {
     /** Visits the content files in key order, ignoring {@code tmp/} and anything that is not a blob. */
     @Override
     public void forEach(Consumer<BlobStat> visitor) {
+        walk(null, stat -> {
+            visitor.accept(stat);
+            return true;
+        });
+    }
+
+    @Override
+    public List<BlobStat> listAfter(String afterKey, int limit) {
+        if (afterKey != null) BlobKeys.require(afterKey);
+        if (limit < 1) throw new IllegalArgumentException("limit must be positive");
+        List<BlobStat> page = new ArrayList<>(Math.min(limit, 1024));
+        walk(afterKey, stat -> {
+            page.add(stat);
+            return page.size() < limit;
+        });
+        return page;
+    }
+
+    /**
+     * Visits content files with keys after {@code afterKey} (null: all) in key order while
+     * {@code visitor} returns true. The fan-out directories sort as the keys do (they are the keys'
+     * first characters), so a page after a key skips every directory before it unread.
+     */
+    private void walk(String afterKey, java.util.function.Predicate<BlobStat> visitor) {
+        String first2 = afterKey == null ? null : afterKey.substring(0, 2);
+        String next2 = afterKey == null ? null : afterKey.substring(2, 4);
         try {
             for (Path first : sortedDirectories(root)) {
+                String f = first.getFileName().toString();
+                if (first2 != null && f.compareTo(first2) < 0) continue;
                 for (Path second : sortedDirectories(first)) {
-                    String prefix = first.getFileName().toString() + second.getFileName();
+                    String prefix = f + second.getFileName();
+                    if (afterKey != null && prefix.compareTo(first2 + next2) < 0) continue;
                     for (Path file : sortedEntries(second)) {
                         String key = file.getFileName().toString();
                         if (!BlobKeys.isValid(key) || !key.startsWith(prefix)) continue;
+                        if (afterKey != null && key.compareTo(afterKey) <= 0) continue;
                         BasicFileAttributes a;
                         try {
                             a = Files.readAttributes(file, BasicFileAttributes.class);
                         } catch (NoSuchFileException e) {
                             continue; // deleted while we walked
                         }
-                        if (a.isRegularFile()) visitor.accept(new BlobStat(key, a.size(), a.lastModifiedTime().toInstant()));
+                        if (a.isRegularFile() && !visitor.test(new BlobStat(key, a.size(), a.lastModifiedTime().toInstant())))
+                            return;
                     }
                 }
             }
@@ -362,12 +320,7 @@ public final class FileSystemBlobStore implements BlobStore {
     }
 
     private static List<Path> sortedEntries(Path dir) throws IOException {
-        List<Path> entries = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-            for (Path p : stream) entries.add(p);
-        }
-        entries.sort(null);
-        return entries;
+        return StagingDirectory.sortedEntries(dir);
     }
 
     // ---------------------------------------------------------------- fsck
@@ -380,40 +333,16 @@ public final class FileSystemBlobStore implements BlobStore {
      * leaves. Uploads in progress are younger than any sensible age.
      */
     public List<TempFile> staleTempFiles(Duration olderThan) {
-        Instant cutoff = clock.instant().minus(olderThan);
-        List<TempFile> stale = new ArrayList<>();
-        try {
-            for (Path p : sortedEntries(tmp)) {
-                BasicFileAttributes a;
-                try {
-                    a = Files.readAttributes(p, BasicFileAttributes.class);
-                } catch (NoSuchFileException e) {
-                    continue; // discarded while we looked
-                }
-                Instant modified = a.lastModifiedTime().toInstant();
-                if (a.isRegularFile() && modified.isBefore(cutoff)) stale.add(new TempFile(p, a.size(), modified));
-            }
-        } catch (IOException e) {
-            throw new StorageException("cannot list " + tmp + ": " + e.getMessage(), e);
-        }
-        return stale;
+        return staging.stale(olderThan).stream().map(f -> new TempFile(f.path(), f.size(), f.lastModified())).toList();
     }
 
     @Override
     public int staleStagings(Duration olderThan, boolean remove) {
-        return remove ? removeStaleTempFiles(olderThan) : staleTempFiles(olderThan).size();
+        return remove ? removeStaleTempFiles(olderThan) : staging.stale(olderThan).size();
     }
 
     /** Deletes the {@link #staleTempFiles}. @return how many were deleted */
     public int removeStaleTempFiles(Duration olderThan) {
-        int removed = 0;
-        for (TempFile f : staleTempFiles(olderThan)) {
-            try {
-                if (Files.deleteIfExists(f.path())) removed++;
-            } catch (IOException e) {
-                throw new StorageException("cannot delete " + f.path() + ": " + e.getMessage(), e);
-            }
-        }
-        return removed;
+        return staging.removeStale(olderThan);
     }
 }

@@ -2,6 +2,7 @@ package dev.picspace.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.picspace.store.S3TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,17 +18,45 @@ class CliTest {
     @TempDir Path data;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    record Run(int code, String out) {}
+    record Run(int code, String out, String err) {}
 
     Run run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream old = System.out, oldErr = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            return new Run(Main.run(args), buf.toString(StandardCharsets.UTF_8));
+            return new Run(Main.run(args), buf.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(old);
+            System.setErr(oldErr);
         }
+    }
+
+    @Test
+    void s3BlobsFromTheCommandLineAndOneLineWhenTheyCannotBeUsed() throws Exception {
+        String uri = S3TestServer.freshBucketUri();
+        Run created = run("tenant", "create", "--data", data.toString(), "--blobs", uri, "--nick", "s3shop");
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(JSON.readTree(run("fsck", "--data", data.toString(), "--blobs", uri).out()).get("clean").asBoolean()).isTrue();
+
+        Run typo = run("tenant", "list", "--data", data.toString(), "--blobs", uri + "&endpont=http://x");
+        assertThat(typo.code()).isEqualTo(1);
+        assertThat(typo.err().strip().lines()).singleElement().satisfies(line -> assertThat(line)
+                .startsWith("picspace: bad --blobs S3 URI: unknown S3 URI parameter 'endpont'")
+                .doesNotContain(S3TestServer.SECRET_KEY));
+
+        String missing = uri.replaceFirst("s3://[^?]+", "s3://no-such-bucket");
+        Run absent = run("tenant", "list", "--data", data.toString(), "--blobs", missing);
+        assertThat(absent.code()).isEqualTo(1);
+        assertThat(absent.err().strip().lines()).singleElement().satisfies(line -> assertThat(line)
+                .startsWith("picspace: cannot use s3://no-such-bucket/ at http://127.0.0.1:")
+                .contains("the bucket does not exist")
+                .doesNotContain(S3TestServer.SECRET_KEY));
+
+        Run other = run("tenant", "list", "--data", data.toString(), "--blobs", "gs://bucket");
+        assertThat(other.code()).isEqualTo(1);
+        assertThat(other.err()).startsWith("picspace: unsupported --blobs (expected file:/DIR or s3://BUCKET");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.picspace.domain.UploadSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
@@ -21,17 +22,23 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The picture URLs of the running server, over the real SQLite store and blob directory. */
+/**
+ * The picture URLs of the running server, over the real SQLite store and blob directory; subclasses
+ * run the same tests over other blob stores ({@link #settings}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServingOnStoresTest {
-    @TempDir static Path data;
-    static ServerFixture fx;
+    ServerFixture fx;
     static final HttpClient http = HttpClient.newHttpClient();
 
-    @BeforeAll static void start() throws Exception { fx = new ServerFixture(data, Map.of()); }
+    /** Settings beyond the fixture's own; the blob store, for subclasses. */
+    Map<String, String> settings() throws Exception { return Map.of(); }
 
-    @AfterAll static void stop() throws Exception { fx.close(); }
+    @BeforeAll void start(@TempDir Path data) throws Exception { fx = new ServerFixture(data, settings()); }
 
-    static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
+    @AfterAll void stop() throws Exception { fx.close(); }
+
+    HttpResponse<byte[]> get(String path, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(fx.base() + path));
         if (headers.length > 0) b.headers(headers);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -71,6 +78,43 @@ class ServingOnStoresTest {
         // Recycled: gone at once on this node, even though the lookup was just cached.
         fx.picspace.space().delete(t.tenant.id(), List.of(p.pictureId()));
         assertThat(get(path).statusCode()).isEqualTo(404);
+    }
+
+    /** A picture of several MiB: larger than any in-memory cache entry, so it is streamed from the store. */
+    static byte[] largeJpeg() {
+        return LARGE.updateAndGet(b -> b != null ? b : TestImages.noisyJpeg(4600, 3600, 77));
+    }
+
+    private static final java.util.concurrent.atomic.AtomicReference<byte[]> LARGE = new java.util.concurrent.atomic.AtomicReference<>();
+
+    @Test
+    void aLargePictureIsServedWholeAndInRanges() throws Exception {
+        var t = fx.tenant("large", 100 << 20, 0);
+        byte[] jpeg = largeJpeg();
+        assertThat(jpeg.length).isGreaterThan(8 << 20); // above the S3 store's multipart threshold too
+        Picture p = fx.picspace.space().upload(t.tenant.id(), new ByteArrayInputStream(jpeg), UploadSpec.named("big.jpg"));
+        String path = "/i/" + p.urlToken() + ".jpg";
+
+        HttpResponse<byte[]> whole = get(path);
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.headers().firstValueAsLong("content-length")).hasValue(jpeg.length);
+        assertThat(whole.body()).isEqualTo(jpeg);
+
+        int from = jpeg.length / 2;
+        HttpResponse<byte[]> middle = get(path, "Range", "bytes=" + from + "-" + (from + 999));
+        assertThat(middle.statusCode()).isEqualTo(206);
+        assertThat(middle.body()).isEqualTo(Arrays.copyOfRange(jpeg, from, from + 1000));
+
+        HttpResponse<byte[]> suffix = get(path, "Range", "bytes=-500");
+        assertThat(suffix.statusCode()).isEqualTo(206);
+        assertThat(suffix.body()).isEqualTo(Arrays.copyOfRange(jpeg, jpeg.length - 500, jpeg.length));
+
+        HttpResponse<byte[]> two = get(path, "Range", "bytes=0-9,-10");
+        assertThat(two.statusCode()).isEqualTo(206);
+        assertThat(two.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("multipart/byteranges"));
+        String body = new String(two.body(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(body).contains(new String(Arrays.copyOfRange(jpeg, 0, 10), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .contains(new String(Arrays.copyOfRange(jpeg, jpeg.length - 10, jpeg.length), java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 
     @Test

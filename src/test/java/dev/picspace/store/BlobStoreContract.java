@@ -220,6 +220,43 @@ abstract class BlobStoreContract {
     }
 
     @Test
+    void blobsAreListedInKeyOrderWholeAndAPageAfterAKey() {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 25; i++) keys.add(put(bytes(50 + i, 300 + i)).sha256());
+        keys.sort(null);
+        List<String> all = new ArrayList<>();
+        store.forEach(s -> all.add(s.key()));
+        assertThat(all).containsExactlyElementsOf(keys);
+
+        // pages of 7 after the last key of the page before: every key once, in order
+        List<String> paged = new ArrayList<>();
+        String after = null;
+        while (true) {
+            List<BlobStat> page = store.listAfter(after, 7);
+            assertThat(page.size()).isLessThanOrEqualTo(7);
+            page.forEach(s -> paged.add(s.key()));
+            if (page.size() < 7) break;
+            after = page.get(page.size() - 1).key();
+        }
+        assertThat(paged).containsExactlyElementsOf(keys);
+        assertThat(store.listAfter(keys.get(24), 7)).isEmpty();
+        assertThat(store.listAfter(null, 1000)).extracting(BlobStat::key).containsExactlyElementsOf(keys);
+        assertThat(store.listAfter(keys.get(3), 2)).extracting(BlobStat::key).containsExactly(keys.get(4), keys.get(5));
+        assertThat(store.listAfter(keys.get(10), 1)).singleElement().satisfies(s -> {
+            assertThat(s.key()).isEqualTo(keys.get(11));
+            assertThat(s.size()).isEqualTo(store.stat(keys.get(11)).orElseThrow().size());
+        });
+        // a key that is not stored still says where to start
+        String between = keys.get(8).substring(0, 4) + "0".repeat(60); // the first key of keys[8]'s fan-out
+        assertThat(between).isGreaterThan(keys.get(7)).isLessThan(keys.get(8)); // true for these seeds
+        assertThat(store.listAfter(between, 1)).extracting(BlobStat::key).containsExactly(keys.get(8));
+        String zeros = "0".repeat(64);
+        assertThat(store.listAfter(zeros, 3)).extracting(BlobStat::key).containsExactlyElementsOf(keys.subList(0, 3));
+        assertThatThrownBy(() -> store.listAfter("abc", 3)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.listAfter(null, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void keysThatAreNotSha256HexAreRefused() {
         String good = digest("SHA-256", new byte[] {1});
         for (String bad : List.of("", "abc", good.toUpperCase(), good + "0", good.substring(1), "../" + good.substring(3),
