@@ -3,6 +3,7 @@ package dev.picspace.app;
 import dev.picspace.domain.BlobStore;
 import dev.picspace.domain.Fsck;
 import dev.picspace.domain.IdGenerator;
+import dev.picspace.domain.ImageEngine;
 import dev.picspace.domain.MetadataStore;
 import dev.picspace.domain.PictureSpace;
 import dev.picspace.imaging.HeaderImageProbe;
@@ -27,10 +28,17 @@ public final class Picspace implements AutoCloseable {
     private final BlobStore blobs;
     private final PictureSpace space;
     private final Clock clock;
+    private final ImageEngine engine;
 
     public Picspace(Settings settings, Clock clock) {
+        this(settings, clock, Engines.defaultEngine());
+    }
+
+    /** @param engine what derivatives are rendered with (tests pass theirs) */
+    public Picspace(Settings settings, Clock clock, ImageEngine engine) {
         this.settings = settings;
         this.clock = clock;
+        this.engine = java.util.Objects.requireNonNull(engine, "engine");
         try {
             Files.createDirectories(settings.dataDir());
         } catch (IOException e) {
@@ -60,6 +68,8 @@ public final class Picspace implements AutoCloseable {
     public BlobStore blobs() { return blobs; }
 
     public Clock clock() { return clock; }
+
+    public ImageEngine engine() { return engine; }
 
     public Fsck fsck() { return new Fsck(metadata, blobs, clock); }
 

@@ -17,11 +17,18 @@ import java.util.Set;
  * <p>An unreferenced blob is removed only when it has been unreferenced for longer than the grace
  * period: an upload in flight names its bytes a moment before its metadata commits, and must not
  * lose them to a concurrent sweep.
+ *
+ * <p>Derivatives (cached renditions, {@link DerivativeService}) are blobs too: a blob a derivative
+ * row names is in use. Rows whose original no live picture shows are garbage; with repair they go
+ * first, so their blobs are swept in the same run once past the grace period. A derivative whose
+ * bytes are missing is not reported: it is re-rendered on the next request.
  */
 public final class Fsck {
 
+    /** @param orphanDerivatives derivative rows whose original no live picture shows (dropped when repaired) */
     public record Report(List<String> orphanBlobs, List<String> missingBlobs, List<MetadataStore.Mismatch> refCounts,
-                         List<MetadataStore.Mismatch> usage, int staleStagings, int purgedRecycled, boolean repaired) {
+                         List<MetadataStore.Mismatch> usage, int staleStagings, int purgedRecycled,
+                         int orphanDerivatives, boolean repaired) {
         public boolean clean() {
             return orphanBlobs.isEmpty() && missingBlobs.isEmpty() && refCounts.isEmpty() && usage.isEmpty() && staleStagings == 0;
         }
@@ -49,6 +56,7 @@ public final class Fsck {
             int n;
             do { n = metadata.purgeRecycled(now.minus(recycleRetention), 1000); purged += n; } while (n == 1000);
         }
+        int orphanDerivatives = metadata.orphanDerivatives(repair);
         List<MetadataStore.Mismatch> refCounts = metadata.findRefCountMismatches();
         List<MetadataStore.Mismatch> usage = metadata.findUsageMismatches();
         if (repair) {
@@ -65,11 +73,14 @@ public final class Fsck {
             else if (r.zeroSince() == null || r.zeroSince().isBefore(now.minus(grace))) unreferencedRecords.add(r.key());
             else referenced.add(r.key()); // recently freed: within grace, leave it
         });
+        // bytes of cached renditions: in use while a row names them
+        Set<String> derivativeBlobs = new HashSet<>();
+        metadata.forEachDerivative(d -> derivativeBlobs.add(d.blobKey()));
         Set<String> stored = new HashSet<>();
         List<String> orphans = new ArrayList<>();
         blobs.forEach(stat -> {
             stored.add(stat.key());
-            if (referenced.contains(stat.key())) return;
+            if (referenced.contains(stat.key()) || derivativeBlobs.contains(stat.key())) return;
             boolean old = stat.lastModified() == null || stat.lastModified().isBefore(now.minus(grace));
             if (old || unreferencedRecords.contains(stat.key())) orphans.add(stat.key());
         });
@@ -78,6 +89,8 @@ public final class Fsck {
 
         if (repair) {
             for (String key : orphans) {
+                // A render may have stored these bytes again since the rows were read.
+                if (metadata.derivativeBlobInUse(key)) continue;
                 // Re-checked in a transaction: an upload may have taken a reference meanwhile.
                 boolean hasRecord = metadata.findBlob(key).isPresent();
                 if (!hasRecord || metadata.deleteBlobRecordIfUnreferenced(key)) blobs.delete(key);
@@ -87,6 +100,6 @@ public final class Fsck {
         }
         // Half-written uploads' temporary files, older than the grace period: no upload still owns them.
         int stale = blobs.staleStagings(grace, repair);
-        return new Report(orphans, missing, refCounts, usage, stale, purged, repair);
+        return new Report(orphans, missing, refCounts, usage, stale, purged, orphanDerivatives, repair);
     }
 }
