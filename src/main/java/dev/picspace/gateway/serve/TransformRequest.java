@@ -153,8 +153,8 @@ public record TransformRequest(PictureUrl base, Convention convention, List<Step
      *   <li>first, {@code AutoOrient}: the last one asked for, else on (EXIF orientation applied);</li>
      *   <li>then the geometry and watermarks in the order asked, less no-ops (rotate 0/360, an empty crop);</li>
      *   <li>then the output: {@code Quality} (the last one; only for JPEG and WebP, where it means
-     *       something), {@code Interlace} (only when on), and always one {@code Format}: the last one
-     *       asked for, else the source's.</li>
+     *       something), {@code Interlace} (only when on, and only for JPEG: OSS defines it as
+     *       progressive JPEG), and always one {@code Format}: the last one asked for, else the source's.</li>
      * </ol>
      * {@code Info} answers JSON about the picture: its chain is {@code [AutoOrient, Info]}.
      */
@@ -189,7 +189,7 @@ public record TransformRequest(PictureUrl base, Convention convention, List<Step
         out.addAll(middle);
         ImageFormat target = format == null ? source : format;
         if (quality != null && (target == ImageFormat.JPEG || target == ImageFormat.WEBP)) out.add(quality);
-        if (interlace) out.add(new ImageOperation.Interlace(true));
+        if (interlace && target == ImageFormat.JPEG) out.add(new ImageOperation.Interlace(true));
         out.add(new ImageOperation.Format(target));
         return List.copyOf(out);
     }
