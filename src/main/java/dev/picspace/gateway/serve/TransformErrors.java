@@ -50,7 +50,7 @@ final class TransformErrors {
         else response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 
-    /** XML character data: the five specials, and no control characters (not allowed in XML 1.0). */
+    /** XML element content: &, < and > escaped (quotes need no escape there), no control characters (not XML 1.0). */
     static String escape(String s) {
         StringBuilder b = new StringBuilder(s.length() + 16);
         s.codePoints().forEach(c -> {
@@ -58,8 +58,6 @@ final class TransformErrors {
                 case '<' -> b.append("&lt;");
                 case '>' -> b.append("&gt;");
                 case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&apos;");
                 default -> {
                     if (c < 0x20 && c != '\n' && c != '\t') b.append('?');
                     else b.appendCodePoint(c);
