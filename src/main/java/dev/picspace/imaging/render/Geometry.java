@@ -150,6 +150,24 @@ final class Geometry {
         return s;
     }
 
+    /**
+     * The largest reduced-resolution factor k for a resize that still decodes at least twice the
+     * target size on both axes: decoding keeps one pixel in k (point sampling), and the filtered
+     * downscale after it needs at least two source pixels per output pixel not to alias. 1 when
+     * the resize does not shrink to half or less.
+     */
+    static int subsampling(ResizePlan p, Size in) {
+        if (p.identity()) return 1;
+        return subsampling(Math.max(p.scaleX(in), p.scaleY(in)));
+    }
+
+    /** The same for one scale factor (output / input). */
+    static int subsampling(double scale) {
+        if (!(scale > 0) || scale >= 0.5) return 1;
+        // the epsilon keeps 1 / (2 * 0.05) = 9.999999 from giving 9
+        return Math.max(1, (int) Math.floor(1 / (2 * scale) + 1e-9));
+    }
+
     /** OSS rounds proportional sizes to the nearest pixel; nothing is ever smaller than one. */
     private static int atLeastOne(double v) {
         long r = Math.round(v);

@@ -180,17 +180,11 @@ public final class Java2dImageEngine implements ImageEngine {
         return image;
     }
 
-    /**
-     * The reduced-resolution factor: when the chain starts by shrinking, the largest k that still
-     * decodes at least twice the target size on both axes (see {@link Decoder}); else 1.
-     */
+    /** Reduced-resolution decoding applies when the chain starts by shrinking (see {@link Geometry#subsampling}). */
     private static int subsampling(List<Step> plan, ImageFormat format) {
         if (plan.isEmpty() || format == ImageFormat.GIF) return 1; // the GIF reader is frame by frame
         Step first = plan.get(0);
-        if (!(first.plan() instanceof Geometry.ResizePlan p) || p.identity()) return 1;
-        double scale = Math.max(p.scaleX(first.in()), p.scaleY(first.in()));
-        if (scale >= 0.5) return 1;
-        return Math.max(1, (int) Math.floor(1 / (2 * scale)));
+        return first.plan() instanceof Geometry.ResizePlan p ? Geometry.subsampling(p, first.in()) : 1;
     }
 
     /** JPEG/WebP quality for the encoder (see the class comment). */
@@ -223,7 +217,7 @@ public final class Java2dImageEngine implements ImageEngine {
             int orientation = Exif.read(bytes, mark.format()).orientation();
             Size natural = orientation >= 5 ? new Size(mark.height(), mark.width()) : new Size(mark.width(), mark.height());
             double scale = Math.min((double) box.width() / natural.width(), (double) box.height() / natural.height());
-            int k = scale < 0.5 && mark.format() != ImageFormat.GIF ? Math.max(1, (int) Math.floor(1 / (2 * scale))) : 1;
+            int k = mark.format() == ImageFormat.GIF ? 1 : Geometry.subsampling(scale);
             BufferedImage picture = Pixels.orient(Pixels.toWorking(Decoder.decode(bytes, mark.format(), k, null), true), orientation);
             pictures.put(i, WatermarkPainter.fitPicture(picture, box, w.imagePercent() > 0));
         }

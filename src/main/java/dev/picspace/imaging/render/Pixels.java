@@ -8,6 +8,7 @@ import java.awt.RenderingHints;
 import java.awt.TexturePaint;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
 
 /**
  * The pixel operations, on the two working types: {@code TYPE_INT_RGB} for opaque pictures and
@@ -46,10 +47,12 @@ final class Pixels {
         return new BufferedImage(width, height, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
     }
 
+    /** A picture of its own (also of a sub-image, whose raster shares its parent's buffer). */
     static BufferedImage copy(BufferedImage image) {
-        BufferedImage out = new BufferedImage(image.getColorModel(), image.copyData(null),
-                image.isAlphaPremultiplied(), null);
-        return out;
+        // copyData(null) on a sub-image returns a raster the size of the parent, offset: not usable
+        WritableRaster raster = image.getColorModel().createCompatibleWritableRaster(image.getWidth(), image.getHeight());
+        raster.setDataElements(0, 0, image.getRaster());
+        return new BufferedImage(image.getColorModel(), raster, image.isAlphaPremultiplied(), null);
     }
 
     /** The picture on {@code background} (0xRRGGBB), without alpha: for JPEG and BMP output. */
