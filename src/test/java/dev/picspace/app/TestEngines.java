@@ -15,12 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestEngines {
     private TestEngines() {}
 
-    /**
-     * THE one place to change when the real engine (branch img) is merged: return it here, e.g.
-     * {@code return new dev.picspace.imaging.<TheEngine>();}, and delete SimpleTestEngine.
-     */
+    /** The one place that says which engine the delivery tests render with: the real one. */
     public static ImageEngine engine() {
-        return new SimpleTestEngine();
+        return new dev.picspace.imaging.render.Java2dImageEngine();
     }
 
     /** Counts renders and can hold them until released (to fill the render pool, or to overlap requests). */

@@ -36,7 +36,7 @@ import dev.picspace.domain.Picture;
 import dev.picspace.domain.PictureStatus;
 import dev.picspace.domain.Tenant;
 import dev.picspace.domain.TopCredentials;
-import dev.picspace.domain.WatermarkOperations;
+import dev.picspace.domain.TenantWatermarks;
 import dev.picspace.gateway.PictureUrls;
 
 /**
@@ -350,7 +350,9 @@ public class PictureServingHandler extends Handler.Abstract {
                     .map(Picture::blobKey);
             if (image.isEmpty()) LOG.debug("tenant {}: watermark image {} is not one of its pictures; ignored", tenant.id(), imageUrl);
         }
-        return WatermarkOperations.of(tenant.watermark(), image);
+        // the engine side's reading of Taobao's fields (relative position, reference corner, text first)
+        return TenantWatermarks.fromTenantSetting(tenant.watermark(), image.orElse(null)).stream()
+                .map(op -> (ImageOperation.Watermark) op).findFirst();
     }
 
     private static final Pattern OWN_PATH = Pattern.compile("^/?(?:i/)?([0-9a-f]{20})\\.[a-z]{3,4}$");
