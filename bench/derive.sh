@@ -39,6 +39,8 @@ if [[ -n "${missing:-}" ]] || ! [[ -x /usr/sbin/nginx ]]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips-tools imagemagick wrk nginx >&2
 fi
 nginx_bin=/usr/sbin/nginx
+# Debian's ImageMagick itself, not whatever wrapper PATH may put in front of it
+magick_bin=/usr/bin/convert; [[ -x "$magick_bin" ]] || magick_bin="$(command -v convert)"
 
 rm -rf "$out"
 mkdir -p "$out/www" "$out/nginx-temp"
@@ -109,36 +111,36 @@ log "picspace on 127.0.0.1:$port"
 mapfile -t paths < <("${bench[@]}" dev.picspace.bench.DeriveBench upload "$base/router/rest" "$app_key" "$app_secret" "$session" "${sources[@]}")
 [[ "${#paths[@]}" == "${#sources[@]}" ]] || { log "uploads failed"; exit 1; }
 
-# ---- (a) cold renders
-# warm-up (JIT): every source once, with operations the timed rounds do not repeat
-"${bench[@]}" dev.picspace.bench.DeriveBench cold "$base" "$clients" "image/resize,w_200/quality,Q_80" "${paths[@]}" >/dev/null
-cold_runs="$data/cold.txt"
-: >"$cold_runs"
-for r in $(seq 1 "$rounds"); do
-    q=$((quality + 1 - r))   # 85, 84, 83: a new derivative each round, the same work
-    log "picspace cold round $r: resize,w_200/quality,Q_$q of ${#paths[@]} sources"
-    "${bench[@]}" dev.picspace.bench.DeriveBench cold "$base" "$clients" "image/resize,w_200/quality,Q_$q" "${paths[@]}" >>"$cold_runs"
-done
-
-# name, sh command with $1 = source, $2 = output file, $3 = quality → seconds for rounds × sources
-tool_run() {
-    local name="$1" template="$2" started ended
+# ---- (a) cold renders: the three methods take turns, round by round, so that other load on the
+# machine falls on all of them alike
+# name, sh command with $1 = source, $2 = output file prefix, $3 = quality → seconds for one round
+tool_round() {
+    local name="$1" template="$2" round="$3" started ended
     mkdir -p "$data/$name"
     started="$(now)"
-    for r in $(seq 1 "$rounds"); do
-        printf '%s\n' "${sources[@]}" | xargs -P 2 -I IN sh -c "$template" sh IN "$data/$name/r$r" "$quality"
-    done
+    printf '%s\n' "${sources[@]}" | xargs -P 2 -I IN sh -c "$template" sh IN "$data/$name/r$round" "$quality"
     ended="$(now)"
     awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.3f\n", b - a }'
 }
-log "vipsthumbnail, 2 at a time"
-vips_seconds="$(tool_run vips 'vipsthumbnail "$1" -s 200x -o "$2-$(basename "$1")[Q=$3]"')"
-log "convert -thumbnail, 2 at a time"
-magick_seconds="$(tool_run magick 'convert "$1" -thumbnail 200x -quality "$3" "$2-$(basename "$1")"')"
+# warm-up (JIT): every source once, with operations the timed rounds do not repeat
+"${bench[@]}" dev.picspace.bench.DeriveBench cold "$base" "$clients" "image/resize,w_200/quality,Q_80" "${paths[@]}" >/dev/null
+cold_runs="$data/cold.txt"
+vips_runs="$data/vips.txt"
+magick_runs="$data/magick.txt"
+: >"$cold_runs"; : >"$vips_runs"; : >"$magick_runs"
+for r in $(seq 1 "$rounds"); do
+    q=$((quality + 1 - r))   # 85, 84, 83: a new derivative each round, the same work
+    log "round $r: picspace resize,w_200/quality,Q_$q of ${#paths[@]} sources, then vipsthumbnail, then convert"
+    "${bench[@]}" dev.picspace.bench.DeriveBench cold "$base" "$clients" "image/resize,w_200/quality,Q_$q" "${paths[@]}" >>"$cold_runs"
+    tool_round vips 'vipsthumbnail "$1" -s 200x -o "$2-$(basename "$1")[Q=$3]"' "$r" >>"$vips_runs"
+    tool_round magick "$magick_bin"' "$1" -thumbnail 200x -quality "$3" "$2-$(basename "$1")"' "$r" >>"$magick_runs"
+done
+vips_seconds="$(awk '{ s += $1 } END { printf "%.3f", s }' "$vips_runs")"
+magick_seconds="$(awk '{ s += $1 } END { printf "%.3f", s }' "$magick_runs")"
 # the references made what picspace made: 200 px wide JPEGs
 for name in vips magick; do
     sample="$(ls "$data/$name" | head -1)"
-    w="$(identify -format '%w' "$data/$name/$sample")"
+    w="$(identify -format '%w' "$data/$name/$sample")"  # ImageMagick's identify reads the header
     [[ "$w" == 200 ]] || { log "$name made a $w-px-wide thumbnail, not 200"; exit 1; }
 done
 
@@ -213,9 +215,11 @@ echo "| method | thumbnails | seconds | thumbnails/s | p50 ms | p99 ms | 503 ret
 echo "| --- | --- | --- | --- | --- | --- | --- |"
 awk -v n="$renders" '
     { count += $1; secs += $2; p50 = p50 < $3 ? $3 : p50; p99 = p99 < $4 ? $4 : p99; retries += $5 }
-    END { printf "| picspace HTTP (x-oss-process=image/resize,w_200/quality,Q_8x; %d clients) | %d | %.1f | %.1f | %.0f | %.0f | %d |\n", '"$clients"', count, secs, count / secs, p50, p99, retries }' "$cold_runs"
-awk -v s="$vips_seconds" -v n="$renders" 'BEGIN { printf "| vipsthumbnail -s 200x (a process per picture, 2 at a time) | %d | %.1f | %.1f | | | |\n", n, s, n / s }'
-awk -v s="$magick_seconds" -v n="$renders" 'BEGIN { printf "| convert -thumbnail 200x (a process per picture, 2 at a time) | %d | %.1f | %.1f | | | |\n", n, s, n / s }'
+    END { printf "| picspace HTTP (x-oss-process=image/resize,w_200/quality,Q_8x; %d clients) | %d | %.2f | %.1f | %.0f | %.0f | %d |\n", '"$clients"', count, secs, count / secs, p50, p99, retries }' "$cold_runs"
+awk -v s="$vips_seconds" -v n="$renders" 'BEGIN { printf "| vipsthumbnail -s 200x (a process per picture, 2 at a time) | %d | %.2f | %.1f | | | |\n", n, s, n / s }'
+awk -v s="$magick_seconds" -v n="$renders" 'BEGIN { printf "| convert -thumbnail 200x (a process per picture, 2 at a time) | %d | %.2f | %.1f | | | |\n", n, s, n / s }'
+echo
+echo "Per round (seconds for ${#sources[@]} thumbnails): picspace $(awk '{ printf "%s%.2f", NR > 1 ? ", " : "", $2 }' "$cold_runs"); vipsthumbnail $(paste -sd, "$vips_runs" | sed 's/,/, /g'); convert $(paste -sd, "$magick_runs" | sed 's/,/, /g')."
 echo
 echo "| cached thumbnail ($thumb_bytes B, $suffix) | round | req/s | p50 ms | p99 ms | non-2xx |"
 echo "| --- | --- | --- | --- | --- | --- |"
@@ -226,6 +230,6 @@ awk '$1 == "nginx" { n += $3; nc++ } $1 == "picspace" { p += $3; pc++ }
      END { printf "\npicspace ÷ nginx for the cached thumbnail: **%.2f×** (means of %d runs each).\n", (p / pc) / (n / nc), pc }' "$serve_runs"
 echo
 echo "- picspace: \`java ${picspace_jvm[*]} -jar target/picspace.jar serve\` (render-threads = $(nproc), the default queue), sources uploaded with the real TOP client; picspace p50/p99 are per request, from the client, including queueing; the picspace row's p50/p99 are the worst of the $rounds rounds. Each round asks for a derivative not made before (quality 85, 84, 83), after an unmeasured warm-up round (quality 80)."
-echo "- vipsthumbnail $(vipsthumbnail --version | head -1 | awk '{print $1}'), ImageMagick $(convert -version | head -1 | awk '{print $3}'): \`xargs -P 2\`, one process per picture, on the same files; process start-up is part of their figure, as it is of any shell pipeline that calls them."
+echo "- vipsthumbnail $(vipsthumbnail --version | head -1 | awk '{print $1}'), ImageMagick $("$magick_bin" -version | head -1 | awk '{print $3}') ($magick_bin): \`xargs -P 2\`, one process per picture, on the same files, in turns with picspace round by round; process start-up is part of their figure, as it is of any shell pipeline that calls them. vipsthumbnail shrinks JPEGs on load; \`convert -thumbnail\` without \`-define jpeg:size\` decodes them whole."
 echo "- Cached serving: \`wrk ${wrk_args[*]}\` after an unmeasured ${warm_up_args[*]} warm-up of each URL; nginx $("$nginx_bin" -v 2>&1 | sed 's#.*/##') with bench/serve.sh's settings; both answers checked byte for byte first."
 echo
