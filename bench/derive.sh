@@ -219,7 +219,7 @@ awk -v n="$renders" '
 awk -v s="$vips_seconds" -v n="$renders" 'BEGIN { printf "| vipsthumbnail -s 200x (a process per picture, 2 at a time) | %d | %.2f | %.1f | | | |\n", n, s, n / s }'
 awk -v s="$magick_seconds" -v n="$renders" 'BEGIN { printf "| convert -thumbnail 200x (a process per picture, 2 at a time) | %d | %.2f | %.1f | | | |\n", n, s, n / s }'
 echo
-echo "Per round (seconds for ${#sources[@]} thumbnails): picspace $(awk '{ printf "%s%.2f", NR > 1 ? ", " : "", $2 }' "$cold_runs"); vipsthumbnail $(paste -sd, "$vips_runs" | sed 's/,/, /g'); convert $(paste -sd, "$magick_runs" | sed 's/,/, /g')."
+echo "Per round (seconds for ${#sources[@]} thumbnails): picspace $(awk '{ printf "%s%.2f", (NR > 1 ? ", " : ""), $2 }' "$cold_runs"); vipsthumbnail $(paste -sd, "$vips_runs" | sed 's/,/, /g'); convert $(paste -sd, "$magick_runs" | sed 's/,/, /g')."
 echo
 echo "| cached thumbnail ($thumb_bytes B, $suffix) | round | req/s | p50 ms | p99 ms | non-2xx |"
 echo "| --- | --- | --- | --- | --- | --- |"
