@@ -77,6 +77,11 @@ public final class PicspaceServer implements AutoCloseable {
         derivatives = new DerivativeService(picspace.metadata(), picspace.blobs(), picspace.engine(),
                 picspace.settings().limits(), d.output(), d.renderThreads(), d.renderQueue(), d.maxDerivativesPerPicture(),
                 picspace.clock());
+        // what an operator watches: renders done, and how close the pool is to answering 503
+        io.micrometer.core.instrument.FunctionCounter.builder("picspace.derivative.renders", derivatives, DerivativeService::renders)
+                .description("derivatives rendered since start").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("picspace.derivative.pending", derivatives, DerivativeService::pending)
+                .description("renders running or queued").register(registry);
         int maxSource = Math.max(picspace.settings().limits().maxWidth(), picspace.settings().limits().maxHeight());
         PictureServingHandler pictures = new PictureServingHandler(picspace.metadata(), picspace.blobs(), null,
                 new ContentCache(), Duration.ofMillis(PictureServingHandler.DEFAULT_LOOKUP_TTL_MILLIS),

@@ -107,8 +107,11 @@ public final class DerivativeService implements AutoCloseable {
         return sha256Hex(sourceBlobKey + "|" + ImageOperation.cacheKey(ops));
     }
 
-    /** How many renders the engine was asked for since start (metrics, tests). */
+    /** How many renders the engine was asked for since start (metrics). */
     public long renders() { return renders.get(); }
+
+    /** Renders running or waiting for a thread now (metrics: how close the pool is to refusing). */
+    public int pending() { return pool.getActiveCount() + pool.getQueue().size(); }
 
     /**
      * The stored derivative of {@code source} under {@code ops}, if there is one and its bytes are

@@ -76,6 +76,7 @@ class DeliverySaturationTest {
             // originals, and the API, do not wait for renders
             assertThat(get(jpg).statusCode()).isEqualTo(200);
             assertThat(get("/healthz").statusCode()).isEqualTo(200);
+            assertThat(new String(get("/metrics").body(), StandardCharsets.UTF_8)).contains("picspace_derivative_pending 1.0");
             Thread.sleep(300);
             assertThat(first).isNotDone();
         } finally {
