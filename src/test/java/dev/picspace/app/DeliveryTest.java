@@ -436,6 +436,15 @@ class DeliveryTest {
         assertColour(thumb, 85, 85, RED, 10);       // drawn on the thumbnail, scaled to it
         assertColour(thumb, 10, 10, BLUE, 10);
 
+        // a method without a body renders nothing, even where the plain URL is a derivative (a picture
+        // not asked for yet, so that nothing remembered answers for it)
+        Picture untouched = upload(t, solid(120, 120, GREEN, "png"), "untouched.png");
+        int rendered = engine.calls.get();
+        HttpResponse<byte[]> post = http.send(HttpRequest.newBuilder(URI.create(fx.base() + path(untouched)))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(engine.calls.get()).isEqualTo(rendered);
+
         // the owner's link: the stored bytes, not for shared caches
         long expires = Instant.now().getEpochSecond() + 600;
         String link = path(photo) + "?original=" + OwnerLinks.sign(path(photo), expires, t.creds.appSecret());

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
@@ -187,12 +188,7 @@ public class PictureServingHandler extends Handler.Abstract {
             return true;
         }
         if (target == null || (target.transforms() && delivery == null)) return notFound(request, response, callback);
-        if (target.transforms() && !isGetOrHead(request)) {
-            // nothing is rendered for a method that gets no body
-            response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.ALLOW, "GET, HEAD");
-            ContentResponder.sendText(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "Method Not Allowed");
-            return true;
-        }
+        if (target.transforms() && !isGetOrHead(request)) return methodNotAllowed(request, response, callback);
         PictureUrl url = target.base();
 
         // the selector-thread fast path: no store, no disk (never for owner links: each is verified)
@@ -225,6 +221,13 @@ public class PictureServingHandler extends Handler.Abstract {
 
     private static boolean isGetOrHead(Request request) {
         return HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod());
+    }
+
+    /** Nothing is rendered for a method that gets no body. */
+    private static boolean methodNotAllowed(Request request, Response response, Callback callback) {
+        response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+        ContentResponder.sendText(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "Method Not Allowed");
+        return true;
     }
 
     /** Lookups, signature check and body: on a pool thread, where blocking is allowed. */
@@ -276,6 +279,10 @@ public class PictureServingHandler extends Handler.Abstract {
             return;
         }
         if (!ops.isEmpty()) {
+            if (!isGetOrHead(request)) {
+                methodNotAllowed(request, response, callback); // e.g. a POST to a watermarked plain URL
+                return;
+            }
             serveDerivative(request, response, callback, target, picture, tenant, ops, epoch);
             return;
         }
@@ -431,7 +438,7 @@ public class PictureServingHandler extends Handler.Abstract {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         TransformRequest.Convention convention = target.convention();
         if (cause instanceof DerivativeService.RenderingBusyException) {
-            response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
             TransformErrors.send(request, response, callback, convention, HttpStatus.SERVICE_UNAVAILABLE_503,
                     "ServiceUnavailable", "too many pictures are being rendered; retry shortly");
         } else if (cause instanceof Exceptions.InvalidArgumentException || cause instanceof Exceptions.ImageLimitExceededException
