@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# picspace benchmarks: bench/run.sh [ingest|query|serve|all]
+# picspace benchmarks: bench/run.sh [ingest|query|serve|derive|all]
 #
 # Builds picspace, compiles the bench code beside it (never part of the Maven build), runs the
 # chosen parts against 127.0.0.1 only, prints one markdown report and keeps it in
@@ -7,7 +7,7 @@
 set -euo pipefail
 
 part="${1:-all}"
-case "$part" in ingest|query|serve|all) ;; *) echo "usage: bench/run.sh [ingest|query|serve|all]" >&2; exit 2 ;; esac
+case "$part" in ingest|query|serve|derive|all) ;; *) echo "usage: bench/run.sh [ingest|query|serve|derive|all]" >&2; exit 2 ;; esac
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -90,10 +90,12 @@ run_java() { # heap, main class, log name, arguments…
 }
 
 run_serve() { bash bench/serve.sh 2> >(tee "$out/logs/serve.log" >&2); }
+run_derive() { bash bench/derive.sh 2> >(tee "$out/logs/derive.log" >&2); }
 
 if [[ "$part" == ingest || "$part" == all ]]; then part ingest run_java 4g dev.picspace.bench.IngestBench ingest; fi
 if [[ "$part" == query || "$part" == all ]]; then part query run_java 2g dev.picspace.bench.QueryBench query "$out/query-db"; fi
 if [[ "$part" == serve || "$part" == all ]]; then part serve run_serve; fi
+if [[ "$part" == derive || "$part" == all ]]; then part derive run_derive; fi
 
 cat "$results"
 echo >&2

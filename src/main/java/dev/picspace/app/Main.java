@@ -28,11 +28,13 @@ import java.util.concurrent.Callable;
 /**
  * The command line (the operator contract in shared/spec/operator.md: keep these names).
  * {@code serve}, {@code tenant create|list|set-quota|set-watermark|set-signed-urls}, {@code fsck},
- * and {@code top-call}, a signing helper for trying the TOP API by hand.
+ * {@code original-url} (the owner's link to an unwatermarked original), and {@code top-call}, a
+ * signing helper for trying the TOP API by hand.
  */
 @Command(name = "picspace", mixinStandardHelpOptions = true, version = "picspace 0.1",
         description = "A self-hosted picture space speaking the Taobao picture-space API.",
-        subcommands = {Main.Serve.class, Main.TenantCommands.class, Main.FsckCommand.class, Main.MigrateCommand.class, TopCall.class})
+        subcommands = {Main.Serve.class, Main.TenantCommands.class, Main.FsckCommand.class, Main.MigrateCommand.class,
+                Main.OriginalUrl.class, TopCall.class})
 public final class Main {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -281,10 +283,39 @@ public final class Main {
                 out.set("usage_mismatches", JSON.valueToTree(r.usage()));
                 out.put("stale_staged_files", r.staleStagings());
                 out.put("purged_recycled", r.purgedRecycled());
+                out.put("orphan_derivatives", r.orphanDerivatives());
                 System.out.println(out);
                 // Missing bytes cannot be repaired here: say so in the exit code.
                 return r.missingBlobs().isEmpty() ? 0 : 3;
             }
+        }
+    }
+
+    @Command(name = "original-url", description = "Print the owner's signed link to a picture's original, without the watermark.")
+    static final class OriginalUrl implements Callable<Integer> {
+        @CommandLine.Mixin StoreOptions store = new StoreOptions();
+        @Option(names = "--nick", required = true) String nick;
+        @Option(names = "--picture-id", required = true) long pictureId;
+        @Option(names = "--ttl", defaultValue = "PT1H", description = "how long the link works, ISO-8601, at most 7 days (default ${DEFAULT-VALUE})")
+        Duration ttl;
+        @Option(names = "--public-base-url", description = "base of picture URLs (default the setting, or http://localhost:PORT)") String base;
+
+        @Override
+        public Integer call() {
+            try (Picspace p = store.open()) {
+                Tenant t = byNick(p, nick);
+                var picture = p.space().livePicture(t.id(), pictureId);
+                TopCredentials c = p.metadata().findTopCredentialsOfTenant(t.id()).orElseThrow();
+                if (ttl.isNegative() || ttl.isZero() || ttl.getSeconds() > dev.picspace.gateway.serve.OwnerLinks.MAX_VALIDITY_SECONDS)
+                    throw new IllegalArgumentException("--ttl must be positive and at most 7 days");
+                dev.picspace.gateway.PictureUrls urls = new dev.picspace.gateway.PictureUrls(
+                        base != null ? base : p.settings().publicBaseUrl(p.settings().port()));
+                String path = urls.pathOf(picture);
+                long expires = java.time.Instant.now().plus(ttl).getEpochSecond();
+                System.out.println(urls.urlOf(picture, false) + "?" + dev.picspace.gateway.serve.TransformRequest.OWNER_PARAMETER
+                        + "=" + dev.picspace.gateway.serve.OwnerLinks.sign(path, expires, c.appSecret()));
+            }
+            return 0;
         }
     }
 

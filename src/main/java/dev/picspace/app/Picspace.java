@@ -3,6 +3,7 @@ package dev.picspace.app;
 import dev.picspace.domain.BlobStore;
 import dev.picspace.domain.Fsck;
 import dev.picspace.domain.IdGenerator;
+import dev.picspace.domain.ImageEngine;
 import dev.picspace.domain.MetadataStore;
 import dev.picspace.domain.PictureSpace;
 import dev.picspace.imaging.HeaderImageProbe;
@@ -36,10 +37,17 @@ public final class Picspace implements AutoCloseable {
     private final dev.picspace.domain.TemporaryCredentials sts;
     private final dev.picspace.domain.NonceRegistry nonces;
     private final String urlSigningKey;
+    private final ImageEngine engine;
 
     public Picspace(Settings settings, Clock clock) {
+        this(settings, clock, Engines.defaultEngine());
+    }
+
+    /** @param engine what derivatives are rendered with (tests pass theirs) */
+    public Picspace(Settings settings, Clock clock, ImageEngine engine) {
         this.settings = settings;
         this.clock = clock;
+        this.engine = java.util.Objects.requireNonNull(engine, "engine");
         try {
             Files.createDirectories(settings.dataDir());
         } catch (IOException e) {
@@ -127,6 +135,7 @@ public final class Picspace implements AutoCloseable {
 
     /** Replay protection for signed API requests (VOD SignatureNonce). */
     public dev.picspace.domain.NonceRegistry nonces() { return nonces; }
+    public ImageEngine engine() { return engine; }
 
     public Fsck fsck() { return new Fsck(metadata, blobs, clock); }
 

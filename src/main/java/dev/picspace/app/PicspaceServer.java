@@ -1,10 +1,13 @@
 package dev.picspace.app;
 
+import dev.picspace.domain.DerivativeService;
 import dev.picspace.gateway.GatewayMetrics;
 import dev.picspace.gateway.MeteredHandler;
 import dev.picspace.gateway.PictureUrls;
 import dev.picspace.gateway.serve.BlockingHandlerAdapter;
+import dev.picspace.gateway.serve.ContentCache;
 import dev.picspace.gateway.serve.PictureServingHandler;
+import dev.picspace.gateway.serve.TransformLimits;
 import dev.picspace.gateway.top.TopGateway;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -46,6 +49,7 @@ public final class PicspaceServer implements AutoCloseable {
         return t;
     });
     private volatile boolean ready;
+    private DerivativeService derivatives;
 
     public PicspaceServer(Picspace picspace) {
         this.picspace = picspace;
@@ -69,10 +73,31 @@ public final class PicspaceServer implements AutoCloseable {
         int port = connector.getLocalPort();
         GatewayMetrics metrics = new GatewayMetrics(registry);
         PictureUrls urls = new PictureUrls(picspace.settings().publicBaseUrl(port));
+        Settings.Delivery d = picspace.settings().delivery();
+        derivatives = new DerivativeService(picspace.metadata(), picspace.blobs(), picspace.engine(),
+                picspace.settings().limits(), d.output(), d.renderThreads(), d.renderQueue(), d.maxDerivativesPerPicture(),
+                picspace.clock());
+        // what an operator watches: renders done, and how close the pool is to answering 503
+        io.micrometer.core.instrument.FunctionCounter.builder("picspace.derivative.renders", derivatives, DerivativeService::renders)
+                .description("derivatives rendered since start").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("picspace.derivative.pending", derivatives, DerivativeService::pending)
+                .description("renders running or queued").register(registry);
+        int maxSource = Math.max(picspace.settings().limits().maxWidth(), picspace.settings().limits().maxHeight());
         dev.picspace.gateway.MediaUrls mediaUrls = picspace.mediaUrls(picspace.settings().publicBaseUrl(port));
-        PictureServingHandler pictures = new PictureServingHandler(picspace.metadata(), picspace.blobs(), mediaUrls);
-        // Replaced and recycled pictures stop being served from the lookup cache at once on this node.
-        picspace.space().addChangeListener(p -> pictures.forget(p.urlToken()));
+        PictureServingHandler pictures = new PictureServingHandler(picspace.metadata(), picspace.blobs(), mediaUrls,
+                new ContentCache(), Duration.ofMillis(PictureServingHandler.DEFAULT_LOOKUP_TTL_MILLIS),
+                new PictureServingHandler.Delivery(derivatives, new TransformLimits(d.maxDerivativeSide(), maxSource, 16)));
+        // Replaced and recycled pictures stop being served from the lookup cache at once on this node,
+        // and their old bytes' derivatives go when no live picture shows those bytes any more.
+        picspace.space().addChangeListener(p -> {
+            pictures.forget(p.urlToken());
+            try {
+                derivatives.sourceReleased(p.blobKey());
+            } catch (RuntimeException e) {
+                // the change is committed; leftover rows are garbage fsck removes, never served (new source key)
+                log.warn("dropping the derivatives of picture {} failed: {}", p.pictureId(), e.toString());
+            }
+        });
         // Pictures are answered on the selector threads when their lookup and bytes are cached; the
         // rest (JDBC, uploads) is blocking and runs on the pool: Jetty decides this for the whole
         // tree, so the blocking part is wrapped (see BlockingHandlerAdapter).
@@ -104,6 +129,9 @@ public final class PicspaceServer implements AutoCloseable {
 
     public int port() { return connector.getLocalPort(); }
 
+    /** The derivative service once started (tests, metrics). */
+    public DerivativeService derivatives() { return derivatives; }
+
     public void join() throws InterruptedException { server.join(); }
 
     @Override
@@ -111,6 +139,7 @@ public final class PicspaceServer implements AutoCloseable {
         ready = false;
         sweeper.shutdownNow();
         server.stop();
+        if (derivatives != null) derivatives.close();
     }
 
     /** A fixed small text answer at one path (null text ⇒ 503). */

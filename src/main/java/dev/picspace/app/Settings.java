@@ -1,5 +1,6 @@
 package dev.picspace.app;
 
+import dev.picspace.domain.ImageEngine;
 import dev.picspace.domain.ImageLimits;
 import dev.picspace.gateway.top.SpaceUnits;
 
@@ -22,12 +23,25 @@ import java.util.Properties;
  */
 public record Settings(Path dataDir, String host, int port, String publicBaseUrl, String db, String blobs,
                        ImageLimits limits, long maxBodyBytes, int nodeId, int maxCategories,
-                       Duration recycleRetention, String ossBucket, long cdnAuthTtlSeconds) {
+                       Duration recycleRetention, String ossBucket, long cdnAuthTtlSeconds, Delivery delivery) {
+
+    /**
+     * On-the-fly transforms (issue "image delivery").
+     *
+     * @param maxDerivativeSide        largest width/height a resize or a Taobao {@code WxH} may ask for
+     * @param renderThreads            render pool size (default: the cores)
+     * @param renderQueue              renders that may wait for a thread; beyond it, 503
+     * @param maxDerivativesPerPicture derivatives kept per original (oldest dropped first)
+     * @param output                   bounds on what a render may produce
+     */
+    public record Delivery(int maxDerivativeSide, int renderThreads, int renderQueue, int maxDerivativesPerPicture,
+                           ImageEngine.OutputLimits output) {}
 
     /** The names a file, the environment or the command line may set. */
     public static final String[] KEYS = {"data", "host", "port", "public-base-url", "db", "blobs", "max-bytes",
             "max-width", "max-height", "max-pixels", "max-frames", "max-body-bytes", "node-id", "max-categories",
-            "recycle-retention-days", "oss-bucket", "cdn-auth-ttl"};
+            "recycle-retention-days", "oss-bucket", "cdn-auth-ttl", "max-derivative-side", "render-threads", "render-queue",
+            "max-derivatives-per-picture", "max-output-side", "max-output-pixels", "max-output-bytes"};
 
     public String jdbcUrl() {
         return db != null && !db.isBlank() ? db : "jdbc:sqlite:" + dataDir.resolve("meta.db").toAbsolutePath();
@@ -58,6 +72,13 @@ public record Settings(Path dataDir, String host, int port, String publicBaseUrl
         v.put("recycle-retention-days", "30");
         v.put("oss-bucket", "picspace");   // the bucket name VOD upload addresses and OSS URLs carry
         v.put("cdn-auth-ttl", "1800");     // a CDN's "default validity period" for Type-A auth_key URLs
+        int cores = Runtime.getRuntime().availableProcessors();
+        v.put("max-derivative-side", "4096");  // OSS's bound on resize w/h/l/s
+        v.put("render-threads", String.valueOf(cores));
+        v.put("max-derivatives-per-picture", "64");
+        v.put("max-output-side", String.valueOf(ImageEngine.OutputLimits.DEFAULTS.maxSide()));
+        v.put("max-output-pixels", String.valueOf(ImageEngine.OutputLimits.DEFAULTS.maxPixels()));
+        v.put("max-output-bytes", String.valueOf(ImageEngine.OutputLimits.DEFAULTS.maxBytes()));
 
         Map<String, String> fromEnv = new LinkedHashMap<>();
         for (String k : KEYS) {
@@ -81,10 +102,25 @@ public record Settings(Path dataDir, String host, int port, String publicBaseUrl
                 Long.parseLong(v.get("max-pixels")), integer(v, "max-frames"));
         // A multipart body carries the image plus a few small fields; 1 MiB of slack is ample.
         long maxBody = v.containsKey("max-body-bytes") ? size(v, "max-body-bytes") : limits.maxBytes() + 1024 * 1024;
+        ImageEngine.OutputLimits output = new ImageEngine.OutputLimits(integer(v, "max-output-side"),
+                Long.parseLong(v.get("max-output-pixels")), size(v, "max-output-bytes"));
+        if (output.maxSide() < 1 || output.maxPixels() < 1 || output.maxBytes() < 1)
+            throw new IllegalArgumentException("max-output-side, max-output-pixels and max-output-bytes must be positive");
+        int maxSide = integer(v, "max-derivative-side");
+        if (maxSide < 1 || maxSide > output.maxSide())
+            throw new IllegalArgumentException("max-derivative-side must be within 1..max-output-side (" + output.maxSide() + ")");
+        int threads = integer(v, "render-threads");
+        if (threads < 1) throw new IllegalArgumentException("render-threads must be at least 1");
+        // by default a few renders per thread may wait: a burst is smoothed, a flood is refused
+        int queue = v.containsKey("render-queue") ? integer(v, "render-queue") : 4 * threads;
+        if (queue < 0) throw new IllegalArgumentException("render-queue cannot be negative");
+        int perPicture = integer(v, "max-derivatives-per-picture");
+        if (perPicture < 1) throw new IllegalArgumentException("max-derivatives-per-picture must be at least 1");
         return new Settings(Path.of(v.get("data")), v.get("host"), port, base, blank(v.get("db")), blank(v.get("blobs")),
                 limits, maxBody, integer(v, "node-id"), integer(v, "max-categories"),
                 Duration.ofDays(Long.parseLong(v.get("recycle-retention-days"))), bucket(v.get("oss-bucket")),
-                integer(v, "cdn-auth-ttl"));
+                integer(v, "cdn-auth-ttl"),
+                new Delivery(maxSide, threads, queue, perPicture, output));
     }
 
     /** The base URL picture URLs are built on; by default this server itself. */

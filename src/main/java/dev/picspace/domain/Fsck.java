@@ -20,11 +20,20 @@ import java.util.List;
  * merge join), not by collecting either side's keys: at object-store scale a set of every key
  * would cost about 120 MB per million blobs. Both streams are checked to be ascending, and every
  * finding that could be an artefact of reading them at different moments is looked at again.
+ *
+ * <p>Derivatives (cached renditions, {@link DerivativeService}) are blobs too: a blob a derivative
+ * row names is in use. Rows whose original no live picture shows are garbage; with repair they go
+ * first, so their blobs are swept in the same run once past the grace period. A derivative whose
+ * bytes are missing is not reported: it is re-rendered on the next request. (The derivative blob
+ * keys are held in a set for the run: bounded by max-derivatives-per-picture × pictures, and
+ * usually far fewer; a third merged stream would remove that.)
  */
 public final class Fsck {
 
+    /** @param orphanDerivatives derivative rows whose original no live picture shows (dropped when repaired) */
     public record Report(List<String> orphanBlobs, List<String> missingBlobs, List<MetadataStore.Mismatch> refCounts,
-                         List<MetadataStore.Mismatch> usage, int staleStagings, int purgedRecycled, boolean repaired) {
+                         List<MetadataStore.Mismatch> usage, int staleStagings, int purgedRecycled,
+                         int orphanDerivatives, boolean repaired) {
         public boolean clean() {
             return orphanBlobs.isEmpty() && missingBlobs.isEmpty() && refCounts.isEmpty() && usage.isEmpty() && staleStagings == 0;
         }
@@ -63,6 +72,7 @@ public final class Fsck {
             int n;
             do { n = metadata.purgeRecycled(now.minus(recycleRetention), 1000); purged += n; } while (n == 1000);
         }
+        int orphanDerivatives = metadata.orphanDerivatives(repair);
         List<MetadataStore.Mismatch> refCounts = metadata.findRefCountMismatches();
         List<MetadataStore.Mismatch> usage = metadata.findUsageMismatches();
         if (repair) {
@@ -73,7 +83,10 @@ public final class Fsck {
         // One pass over two key-ordered streams (blob records, stored blobs), like a merge join:
         // memory stays at a page of each plus what is found, however many blobs there are.
         Instant cutoff = now.minus(grace);
-        Scan scan = new Scan(cutoff);
+        // bytes of cached renditions: in use while a row names them
+        java.util.Set<String> derivativeBlobs = new java.util.HashSet<>();
+        metadata.forEachDerivative(d -> derivativeBlobs.add(d.blobKey()));
+        Scan scan = new Scan(cutoff, derivativeBlobs);
         StoredBlobs stored = new StoredBlobs(blobs, pageSize);
         String[] previous = {null};
         metadata.forEachBlobRecord(record -> {
@@ -94,6 +107,8 @@ public final class Fsck {
 
         if (repair) {
             for (String key : scan.orphans) {
+                // A render may have stored these bytes again since the rows were read.
+                if (metadata.derivativeBlobInUse(key)) continue;
                 // Re-checked in a transaction: an upload may have taken a reference meanwhile.
                 boolean hasRecord = metadata.findBlob(key).isPresent();
                 if (!hasRecord && recentlyCommitted(key, cutoff)) continue;
@@ -103,7 +118,7 @@ public final class Fsck {
         }
         // Half-written uploads' temporary files, older than the grace period: no upload still owns them.
         int stale = blobs.staleStagings(grace, repair);
-        return new Report(scan.orphans, missing, refCounts, usage, stale, purged, repair);
+        return new Report(scan.orphans, missing, refCounts, usage, stale, purged, orphanDerivatives, repair);
     }
 
     /**
@@ -133,7 +148,12 @@ public final class Fsck {
         final List<String> missingCandidates = new ArrayList<>();
         final List<String> recordsWithoutBlob = new ArrayList<>();
 
-        Scan(Instant cutoff) { this.cutoff = cutoff; }
+        private final java.util.Set<String> derivativeBlobs;
+
+        Scan(Instant cutoff, java.util.Set<String> derivativeBlobs) {
+            this.cutoff = cutoff;
+            this.derivativeBlobs = derivativeBlobs;
+        }
 
         /** Referenced, or freed so recently that an upload may be about to reference it again. */
         private boolean inUse(MetadataStore.BlobRecord r) {
@@ -142,6 +162,7 @@ public final class Fsck {
 
         /** Bytes no record knows: an upload that crashed before its transaction, or one still in flight (then young). */
         void blobWithoutRecord(BlobStore.BlobStat blob) {
+            if (derivativeBlobs.contains(blob.key())) return;
             if (blob.lastModified() == null || blob.lastModified().isBefore(cutoff)) orphans.add(blob.key());
         }
 
@@ -150,6 +171,7 @@ public final class Fsck {
             if (inUse(r)) {
                 if (blob == null) missingCandidates.add(r.key());
             } else if (blob != null) {
+                if (derivativeBlobs.contains(r.key())) return; // the same bytes cached as a rendition
                 orphans.add(r.key()); // unreferenced for longer than the grace: the blob goes, whatever its age
             } else {
                 recordsWithoutBlob.add(r.key());

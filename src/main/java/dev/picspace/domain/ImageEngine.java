@@ -25,8 +25,19 @@ public interface ImageEngine {
         InputStream open(String blobKey);
     }
 
-    /** A rendered derivative: its bytes and what they are ({@code format} null for {@link ImageOperation.Info} JSON). */
-    record Rendition(byte[] bytes, ImageFormat format, String mediaType, int width, int height) {}
+    /**
+     * A rendered derivative: its bytes and what they are ({@code format} null for
+     * {@link ImageOperation.Info} JSON, whose width and height are those it describes).
+     * {@code frames} is how many frames the bytes hold: 1 for a still, the frame count for an
+     * animation that kept its frames; a caller can compare it with the source's to say that an
+     * animation was served as its first frame.
+     */
+    record Rendition(byte[] bytes, ImageFormat format, String mediaType, int width, int height, int frames) {
+        /** A still (one frame). */
+        public Rendition(byte[] bytes, ImageFormat format, String mediaType, int width, int height) {
+            this(bytes, format, mediaType, width, height, 1);
+        }
+    }
 
     /**
      * Applies {@code ops} to {@code source} (a stored original of format {@code info.format()}).

@@ -83,11 +83,26 @@ public sealed interface ImageOperation {
      * vertically for the middle row. Text: UTF-8 text, font family name (null = default), size px,
      * colour 0xRRGGBB, bold/italic/underline, shadow 0..100 (0 = none), rotation degrees, tiled fill.
      * Image: the watermark picture's blob key and a scale percent of the source (0 = natural size).
+     *
+     * <p>{@code relative} (not an OSS parameter; Taobao's {@code water_mark} positions are fractions
+     * of the picture) makes x and y signed per-mille of the rendered picture's width and height
+     * instead of pixels, so one tenant setting lands in the same place on a 90×90 thumbnail and on
+     * an 800-wide picture: NW puts the mark's top-left corner at (x‰·W, y‰·H), SE its bottom-right
+     * corner at x‰, y‰ in from the bottom right, CENTER its centre at (W/2 + x‰·W, H/2 + y‰·H);
+     * {@code voffset} is unused then. The 17-argument constructor (OSS) leaves it false.
      */
     record Watermark(int opacity, Gravity gravity, int x, int y, int voffset,
                      String text, String font, int fontSize, int color, boolean bold, boolean italic,
                      boolean underline, int shadow, int rotate, boolean fill,
-                     String imageBlobKey, int imagePercent) implements ImageOperation {
+                     String imageBlobKey, int imagePercent, boolean relative) implements ImageOperation {
+        /** An OSS watermark: x, y, voffset in pixels. */
+        public Watermark(int opacity, Gravity gravity, int x, int y, int voffset,
+                         String text, String font, int fontSize, int color, boolean bold, boolean italic,
+                         boolean underline, int shadow, int rotate, boolean fill,
+                         String imageBlobKey, int imagePercent) {
+            this(opacity, gravity, x, y, voffset, text, font, fontSize, color, bold, italic, underline, shadow,
+                    rotate, fill, imageBlobKey, imagePercent, false);
+        }
         public Optional<String> textOpt() { return Optional.ofNullable(text); }
         public Optional<String> imageOpt() { return Optional.ofNullable(imageBlobKey); }
         public String canonical() {
@@ -96,7 +111,9 @@ public sealed interface ImageOperation {
                         + ",type_" + (font == null ? "" : font) + ",size_" + fontSize + ",color_" + String.format("%06X", color)
                         + ",b_" + (bold ? 1 : 0) + ",i_" + (italic ? 1 : 0) + ",u_" + (underline ? 1 : 0)
                         + ",shadow_" + shadow + ",rotate_" + rotate + ",fill_" + (fill ? 1 : 0))
-                    + (imageBlobKey == null ? "" : ",image_" + imageBlobKey + ",P_" + imagePercent);
+                    + (imageBlobKey == null ? "" : ",image_" + imageBlobKey + ",P_" + imagePercent)
+                    // appended only when set, so every OSS watermark keeps the key it always had
+                    + (relative ? ",rel_1" : "");
         }
     }
 

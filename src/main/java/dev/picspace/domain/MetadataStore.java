@@ -31,6 +31,18 @@ public interface MetadataStore extends AutoCloseable {
     /** A blob row: its key, size and how many picture rows (live or recycled) refer to it. */
     record BlobRecord(String key, long size, long refCount, Instant zeroSince) {}
 
+    /**
+     * A rendered derivative of a stored original (issue "image delivery"). {@code key} names the
+     * request: sha256 of {@code sourceKey + "|" + operations}; {@code blobKey} names the bytes
+     * (their own sha256, so they are an ordinary content-addressed blob and their ETag).
+     *
+     * @param sourceKey  the original's blob key
+     * @param operations the normalised operations ({@link ImageOperation#cacheKey})
+     * @param mediaType  the Content-Type of the bytes
+     */
+    record DerivativeRecord(String key, String sourceKey, String operations, String blobKey, long sizeBytes,
+                            String mediaType, int width, int height, Instant created) {}
+
     /** What fsck found: a number that the store keeps and the number recomputed from the pictures. */
     record Mismatch(String subject, long stored, long actual) {}
 
@@ -160,6 +172,40 @@ public interface MetadataStore extends AutoCloseable {
      * their blob references. @return the number purged
      */
     int purgeRecycled(Instant deletedBefore, int limit);
+
+    // ---- derivatives (cached renditions; see DerivativeService) ----
+
+    Optional<DerivativeRecord> findDerivative(String key);
+
+    /**
+     * Records a derivative (replacing a row of the same key), then drops the oldest derivatives of
+     * the same source beyond {@code maxPerSource}, in one transaction. Their blobs are left for
+     * the sweep (design: Bytes — blobs are removed only by a sweep that re-checks references).
+     *
+     * @return how many older derivatives were dropped
+     */
+    int putDerivative(DerivativeRecord derivative, int maxPerSource);
+
+    /** @return false when there was no such row */
+    boolean deleteDerivative(String key);
+
+    /**
+     * Drops every derivative of {@code sourceKey} if no live picture refers to that blob any more
+     * (checked in the same statement). Called after a replace or delete. @return how many
+     */
+    int deleteDerivativesIfSourceUnused(String sourceKey);
+
+    /**
+     * Derivatives whose source no live picture refers to (fsck). With {@code delete}, drops them.
+     * @return how many there were
+     */
+    int orphanDerivatives(boolean delete);
+
+    /** Visits every derivative row (fsck: their blobs are in use). */
+    void forEachDerivative(Consumer<DerivativeRecord> visitor);
+
+    /** Whether any derivative row names {@code blobKey} as its bytes. */
+    boolean derivativeBlobInUse(String blobKey);
 
     // ---- blobs and fsck ----
 

@@ -59,9 +59,27 @@ public final class HeaderImageProbe implements ImageProbe {
     @Override
     public ImageInfo probe(Path file, ImageLimits limits) {
         Objects.requireNonNull(file, "file");
+        return probe(() -> ImageInput.open(file), limits);
+    }
+
+    /**
+     * The same checks over bytes already in memory (the engine re-probes every source and
+     * watermark before decoding it). Does not check {@link ImageLimits#maxBytes()}: the caller,
+     * which had to bound its read anyway, does.
+     */
+    public ImageInfo probe(byte[] bytes, ImageLimits limits) {
+        Objects.requireNonNull(bytes, "bytes");
+        return probe(() -> ImageInput.of(bytes), limits);
+    }
+
+    private interface Opener {
+        ImageInput open() throws IOException;
+    }
+
+    private ImageInfo probe(Opener opener, ImageLimits limits) {
         Objects.requireNonNull(limits, "limits");
         ImageFormat format = null;
-        try (ImageInput in = ImageInput.open(file)) {
+        try (ImageInput in = opener.open()) {
             Signature signature = sniff(in);
             format = signature.format;
             in.seek(0);

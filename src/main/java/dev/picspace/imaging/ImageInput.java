@@ -14,14 +14,20 @@ import java.util.zip.CRC32;
  *
  * <p>The probe must handle 20 MB+ uploads without reading them whole, so every read goes through
  * a {@value #WINDOW_SIZE}-byte window filled by positional {@link FileChannel} reads, and skipping
- * is only a change of position. Every operation that would pass the end of the file throws
+ * is only a change of position. The engine, which already holds a picture's bytes in memory,
+ * probes them through the same window ({@link #of(byte[])}) so both share one parser. Every operation that would pass the end of the file throws
  * {@link EOFException} before touching the channel, so a declared length can never make the reader
  * allocate, loop or wait for data that is not there.
  */
 final class ImageInput implements Closeable {
     static final int WINDOW_SIZE = 16 * 1024;
 
-    private final FileChannel channel;
+    /** Positional reads, as {@link FileChannel#read(ByteBuffer, long)}: a file or a byte array. */
+    private interface Source extends Closeable {
+        int read(ByteBuffer dst, long position) throws IOException;
+    }
+
+    private final Source channel;
     private final long size;
     private final byte[] window = new byte[WINDOW_SIZE];
     private final ByteBuffer windowBuffer = ByteBuffer.wrap(window);
@@ -30,7 +36,7 @@ final class ImageInput implements Closeable {
     private int windowLength;
     private long position;
 
-    private ImageInput(FileChannel channel, long size) {
+    private ImageInput(Source channel, long size) {
         this.channel = channel;
         this.size = size;
     }
@@ -38,11 +44,27 @@ final class ImageInput implements Closeable {
     static ImageInput open(Path file) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         try {
-            return new ImageInput(channel, channel.size());
-        } catch (RuntimeException e) {
+            return new ImageInput(new Source() {
+                public int read(ByteBuffer dst, long position) throws IOException { return channel.read(dst, position); }
+                public void close() throws IOException { channel.close(); }
+            }, channel.size());
+        } catch (RuntimeException | IOException e) {
             channel.close();
             throw e;
         }
+    }
+
+    /** The same reader over bytes already in memory (not copied; the caller must not change them). */
+    static ImageInput of(byte[] bytes) {
+        return new ImageInput(new Source() {
+            public int read(ByteBuffer dst, long position) {
+                if (position >= bytes.length) return -1;
+                int n = (int) Math.min(dst.remaining(), bytes.length - position);
+                dst.put(bytes, (int) position, n);
+                return n;
+            }
+            public void close() {}
+        }, bytes.length);
     }
 
     /** The file's length when it was opened; every bound is checked against this. */

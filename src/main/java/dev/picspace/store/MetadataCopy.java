@@ -42,7 +42,9 @@ public final class MetadataCopy {
             new Table("service_secret", List.of("name")),
             new Table("category", List.of("id")),
             new Table("stored_blob", List.of("blob_key")),
-            new Table("picture", List.of("picture_id")));
+            new Table("picture", List.of("picture_id")),
+            // cached renditions: their blobs are copied like any other, so the caches stay warm
+            new Table("derivative", List.of("derivative_key")));
 
     /**
      * Tables that do not move: Flyway's history (the target has its own), SQLite's FTS shadow

@@ -37,6 +37,8 @@ import static dev.picspace.store.SqlRows.BLOB;
 import static dev.picspace.store.SqlRows.BLOB_COLUMNS;
 import static dev.picspace.store.SqlRows.CATEGORY;
 import static dev.picspace.store.SqlRows.CATEGORY_COLUMNS;
+import static dev.picspace.store.SqlRows.DERIVATIVE;
+import static dev.picspace.store.SqlRows.DERIVATIVE_COLUMNS;
 import static dev.picspace.store.SqlRows.PICTURE;
 import static dev.picspace.store.SqlRows.PICTURE_COLUMNS;
 import static dev.picspace.store.SqlRows.TENANT;
@@ -759,6 +761,93 @@ public final class SqlMetadataStore implements MetadataStore {
             for (Map.Entry<String, Long> d : droppedReferences.entrySet()) dropBlobReferences(h, d.getKey(), d.getValue(), now);
             return purged;
         });
+    }
+
+    // =============================================================== derivatives
+
+    @Override
+    public Optional<DerivativeRecord> findDerivative(String key) {
+        return db.read(h -> h.createQuery("SELECT " + DERIVATIVE_COLUMNS + " FROM derivative WHERE derivative_key = :key")
+                .bind("key", key).map(DERIVATIVE).findOne());
+    }
+
+    /**
+     * An upsert (ON CONFLICT … DO UPDATE: SQLite 3.24+, PostgreSQL 9.5+), then the source's rows
+     * beyond the bound, newest kept: at most {@code maxPerSource} + 1 rows are read.
+     */
+    @Override
+    public int putDerivative(DerivativeRecord d, int maxPerSource) {
+        Objects.requireNonNull(d, "derivative");
+        if (maxPerSource < 1) throw new IllegalArgumentException("maxPerSource must be at least 1");
+        return db.write(h -> {
+            h.createUpdate("INSERT INTO derivative (" + DERIVATIVE_COLUMNS + ") VALUES (:key, :source, :ops, :blob, "
+                            + ":size, :type, :width, :height, :created) ON CONFLICT (derivative_key) DO UPDATE SET "
+                            + "source_key = excluded.source_key, operations = excluded.operations, blob_key = excluded.blob_key, "
+                            + "size_bytes = excluded.size_bytes, media_type = excluded.media_type, width = excluded.width, "
+                            + "height = excluded.height, created = excluded.created")
+                    .bind("key", d.key())
+                    .bind("source", d.sourceKey())
+                    .bind("ops", d.operations())
+                    .bind("blob", d.blobKey())
+                    .bind("size", d.sizeBytes())
+                    .bind("type", d.mediaType())
+                    .bind("width", d.width())
+                    .bind("height", d.height())
+                    .bind("created", millis(d.created()))
+                    .execute();
+            List<String> older = h.createQuery("SELECT derivative_key FROM derivative WHERE source_key = :source "
+                            + "ORDER BY created DESC, derivative_key LIMIT " + (maxPerSource + 64) + " OFFSET " + maxPerSource)
+                    .bind("source", d.sourceKey()).mapTo(String.class).list();
+            int dropped = 0;
+            for (String key : older)
+                dropped += h.createUpdate("DELETE FROM derivative WHERE derivative_key = :key").bind("key", key).execute();
+            return dropped;
+        });
+    }
+
+    @Override
+    public boolean deleteDerivative(String key) {
+        return db.write(h -> h.createUpdate("DELETE FROM derivative WHERE derivative_key = :key").bind("key", key).execute()) > 0;
+    }
+
+    /** One statement, so a picture that starts showing these bytes meanwhile keeps them or gets them re-rendered. */
+    @Override
+    public int deleteDerivativesIfSourceUnused(String sourceKey) {
+        return db.write(h -> h.createUpdate("DELETE FROM derivative WHERE source_key = :source AND NOT EXISTS "
+                        + "(SELECT 1 FROM picture WHERE blob_key = :source AND deleted = " + LIVE + ")")
+                .bind("source", sourceKey).execute());
+    }
+
+    private static final String ORPHAN_DERIVATIVE = "NOT EXISTS (SELECT 1 FROM picture p WHERE p.blob_key = derivative.source_key "
+            + "AND p.deleted = " + LIVE + ")";
+
+    @Override
+    public int orphanDerivatives(boolean delete) {
+        if (!delete)
+            return db.read(h -> h.createQuery("SELECT COUNT(*) FROM derivative WHERE " + ORPHAN_DERIVATIVE)
+                    .mapTo(Long.class).one()).intValue();
+        return db.write(h -> h.createUpdate("DELETE FROM derivative WHERE " + ORPHAN_DERIVATIVE).execute());
+    }
+
+    /** Paged by key like {@link #forEachBlobRecord}, so no read stays open while the visitor works. */
+    @Override
+    public void forEachDerivative(Consumer<DerivativeRecord> visitor) {
+        String after = "";
+        while (true) {
+            String from = after;
+            List<DerivativeRecord> page = db.read(h -> h.createQuery("SELECT " + DERIVATIVE_COLUMNS + " FROM derivative "
+                            + "WHERE derivative_key > :after ORDER BY derivative_key LIMIT " + BLOB_PAGE)
+                    .bind("after", from).map(DERIVATIVE).list());
+            page.forEach(visitor);
+            if (page.size() < BLOB_PAGE) return;
+            after = page.get(page.size() - 1).key();
+        }
+    }
+
+    @Override
+    public boolean derivativeBlobInUse(String blobKey) {
+        return db.read(h -> h.createQuery("SELECT COUNT(*) FROM derivative WHERE blob_key = :blob")
+                .bind("blob", blobKey).mapTo(Long.class).one()) > 0;
     }
 
     // =============================================================== blobs and fsck

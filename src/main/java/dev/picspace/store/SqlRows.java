@@ -36,6 +36,21 @@ final class SqlRows {
 
     static final String BLOB_COLUMNS = "blob_key, size_bytes, ref_count, zero_since";
 
+    static final String DERIVATIVE_COLUMNS =
+            "derivative_key, source_key, operations, blob_key, size_bytes, media_type, width, height, created";
+
+    static final RowMapper<dev.picspace.domain.MetadataStore.DerivativeRecord> DERIVATIVE = (rs, ctx) ->
+            new dev.picspace.domain.MetadataStore.DerivativeRecord(
+                    rs.getString("derivative_key"),
+                    rs.getString("source_key"),
+                    rs.getString("operations"),
+                    rs.getString("blob_key"),
+                    rs.getLong("size_bytes"),
+                    rs.getString("media_type"),
+                    rs.getInt("width"),
+                    rs.getInt("height"),
+                    instant(rs, "created"));
+
     static final RowMapper<Tenant> TENANT = (rs, ctx) -> new Tenant(
             rs.getLong("id"),
             rs.getString("nick"),

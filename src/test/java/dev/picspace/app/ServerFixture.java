@@ -19,12 +19,17 @@ public final class ServerFixture implements AutoCloseable {
     public final PicspaceServer server;
 
     public ServerFixture(Path data, Map<String, String> settings) throws Exception {
+        this(data, settings, TestEngines.engine());
+    }
+
+    /** @param engine what derivatives are rendered with (see {@link TestEngines}) */
+    public ServerFixture(Path data, Map<String, String> settings, dev.picspace.domain.ImageEngine engine) throws Exception {
         this.data = data;
         Map<String, String> s = new HashMap<>(settings);
         s.put("data", data.toString());
         s.put("port", "0");
         s.put("host", "127.0.0.1");
-        this.picspace = new Picspace(Settings.load(s, Map.of(), null), Clock.systemUTC());
+        this.picspace = new Picspace(Settings.load(s, Map.of(), null), Clock.systemUTC(), engine);
         this.server = new PicspaceServer(picspace).start();
     }
 

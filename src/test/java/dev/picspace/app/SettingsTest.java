@@ -42,6 +42,28 @@ class SettingsTest {
     }
 
     @Test
+    void deliveryHasBoundedDefaultsAndRefusesNonsense() {
+        Settings s = Settings.load(Map.of("data", dir.toString()), Map.of(), null);
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(s.delivery().maxDerivativeSide()).isEqualTo(4096);
+        assertThat(s.delivery().renderThreads()).isEqualTo(cores);
+        assertThat(s.delivery().renderQueue()).isEqualTo(4 * cores);
+        assertThat(s.delivery().maxDerivativesPerPicture()).isEqualTo(64);
+        assertThat(s.delivery().output()).isEqualTo(dev.picspace.domain.ImageEngine.OutputLimits.DEFAULTS);
+        Settings tuned = Settings.load(Map.of("data", dir.toString(), "render-threads", "3", "max-output-bytes", "4M"),
+                Map.of("PICSPACE_RENDER_QUEUE", "0"), null);
+        assertThat(tuned.delivery().renderThreads()).isEqualTo(3);
+        assertThat(tuned.delivery().renderQueue()).isZero();
+        assertThat(tuned.delivery().output().maxBytes()).isEqualTo(4L << 20);
+        assertThatThrownBy(() -> Settings.load(Map.of("data", dir.toString(), "render-threads", "0"), Map.of(), null))
+                .hasMessageContaining("render-threads");
+        assertThatThrownBy(() -> Settings.load(Map.of("data", dir.toString(), "max-derivative-side", "20000"), Map.of(), null))
+                .hasMessageContaining("max-derivative-side");
+        assertThatThrownBy(() -> Settings.load(Map.of("data", dir.toString(), "render-queue", "-1"), Map.of(), null))
+                .hasMessageContaining("render-queue");
+    }
+
+    @Test
     void mistakesAreNamed() throws Exception {
         Path f = dir.resolve("bad.properties");
         Files.writeString(f, "prot=1\n");

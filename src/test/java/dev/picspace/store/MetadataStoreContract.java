@@ -652,6 +652,76 @@ abstract class MetadataStoreContract {
         assertThat(store.findRefCountMismatches()).isEmpty();
     }
 
+    // ================================================================ derivatives
+
+    static MetadataStore.DerivativeRecord derivative(String source, String ops, Instant created) {
+        return new MetadataStore.DerivativeRecord(hex(32, "d:" + source + "|" + ops), source, ops,
+                key("bytes of " + source + ops), 1234, "image/jpeg", 90, 60, created);
+    }
+
+    @Test
+    void aDerivativeIsFoundByItsKeyAndReplacedByAnotherOfTheSameKey() {
+        String source = key("src");
+        MetadataStore.DerivativeRecord d = derivative(source, "resize,w_90", T0);
+        assertThat(store.findDerivative(d.key())).isEmpty();
+        assertThat(store.putDerivative(d, 10)).isZero();
+        assertThat(store.findDerivative(d.key())).contains(d);
+        MetadataStore.DerivativeRecord again = new MetadataStore.DerivativeRecord(d.key(), source, d.operations(),
+                key("other bytes"), 999, "image/webp", 91, 61, T0.plusSeconds(5));
+        store.putDerivative(again, 10);
+        assertThat(store.findDerivative(d.key())).contains(again);
+        assertThat(store.derivativeBlobInUse(again.blobKey())).isTrue();
+        assertThat(store.derivativeBlobInUse(d.blobKey())).isFalse();
+        assertThat(store.deleteDerivative(d.key())).isTrue();
+        assertThat(store.deleteDerivative(d.key())).isFalse();
+        assertThat(store.findDerivative(d.key())).isEmpty();
+    }
+
+    @Test
+    void aSourceKeepsItsNewestDerivativesUpToTheBound() {
+        String source = key("src"), other = key("other");
+        List<MetadataStore.DerivativeRecord> made = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            MetadataStore.DerivativeRecord d = derivative(source, "resize,w_" + i, T0.plusSeconds(i));
+            made.add(d);
+            store.putDerivative(d, 3);
+        }
+        MetadataStore.DerivativeRecord unrelated = derivative(other, "resize,w_1", T0);
+        store.putDerivative(unrelated, 3);
+        assertThat(store.findDerivative(made.get(0).key())).isEmpty();
+        assertThat(store.findDerivative(made.get(1).key())).isEmpty();
+        for (int i = 2; i < 5; i++) assertThat(store.findDerivative(made.get(i).key())).isPresent();
+        assertThat(store.findDerivative(unrelated.key())).isPresent();
+        List<String> all = new ArrayList<>();
+        store.forEachDerivative(d -> all.add(d.key()));
+        assertThat(all).hasSize(4);
+    }
+
+    @Test
+    void derivativesGoWhenNoLivePictureShowsTheirSource() {
+        Tenant t = newTenant("alice", 50_000, 0);
+        String shared = key("shared");
+        Picture a = insert(picture(t.id()).blob(shared).size(100));
+        Picture b = insert(picture(t.id()).blob(shared).size(100));
+        MetadataStore.DerivativeRecord d = derivative(shared, "resize,w_90", T0);
+        MetadataStore.DerivativeRecord stray = derivative(key("gone"), "resize,w_90", T0);
+        store.putDerivative(d, 10);
+        store.putDerivative(stray, 10);
+        assertThat(store.orphanDerivatives(false)).isEqualTo(1); // the stray one: no picture shows its source
+
+        store.recyclePictures(t.id(), List.of(a.pictureId()), T0);
+        assertThat(store.deleteDerivativesIfSourceUnused(shared)).isZero(); // b still shows those bytes
+        assertThat(store.findDerivative(d.key())).isPresent();
+        store.recyclePictures(t.id(), List.of(b.pictureId()), T0);
+        assertThat(store.orphanDerivatives(false)).isEqualTo(2);   // recycled pictures are not shown
+        assertThat(store.deleteDerivativesIfSourceUnused(shared)).isEqualTo(1);
+        assertThat(store.findDerivative(d.key())).isEmpty();
+
+        assertThat(store.orphanDerivatives(true)).isEqualTo(1);
+        assertThat(store.findDerivative(stray.key())).isEmpty();
+        assertThat(store.orphanDerivatives(false)).isZero();
+    }
+
     @Test
     void aBlobThatIsReferencedAgainForgetsWhenItReachedZero() {
         Tenant t = newTenant("alice", 50_000, 0);

@@ -4,12 +4,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -20,11 +28,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.picspace.domain.BlobStore;
+import dev.picspace.domain.DerivativeService;
+import dev.picspace.domain.Exceptions;
+import dev.picspace.domain.ImageOperation;
 import dev.picspace.domain.MetadataStore;
 import dev.picspace.domain.PicspaceException;
 import dev.picspace.domain.Picture;
 import dev.picspace.domain.PictureStatus;
 import dev.picspace.domain.Tenant;
+import dev.picspace.domain.TopCredentials;
+import dev.picspace.domain.TenantWatermarks;
+import dev.picspace.gateway.PictureUrls;
 
 /**
  * Serves picture originals at {@code /i/<token>.<ext>} (see {@link PictureUrl}) from any tenant.
@@ -53,6 +67,19 @@ import dev.picspace.domain.Tenant;
  * ({@link #CACHE_CONTROL}). Call {@link #forget} after such a change on this node to end it at once.
  * Only servable pictures of tenants without signed URLs are kept; unknown tokens are never cached
  * (so random tokens cannot flood the cache) and signed-URL requests are always verified afresh.
+ *
+ * <p><b>Transforms</b> (with a {@link Delivery}): Taobao size suffixes and {@code x-oss-process}
+ * ({@link TransformRequest}) are answered with a derivative from the {@link DerivativeService}:
+ * looked up on a pool thread, rendered on the service's own bounded pool when missing (503 with
+ * {@code Retry-After} when that is saturated), and then served like an original: strong ETag (the
+ * derivative's sha256), ranges, conditionals, the same Cache-Control; hot ones from the
+ * {@link ContentCache} on the selector thread. A bad transform is a 400 before any lookup, in the
+ * style of its convention (OSS XML {@code InvalidArgument}, or plain text for Taobao suffixes).
+ *
+ * <p><b>Watermarks.</b> When a tenant's watermark setting is global, every public answer for its
+ * pictures carries it, the plain URL included (a derivative too); the setting is part of the cache
+ * key, so changing it re-renders. The untouched original is for the owner only, through a signed
+ * {@link OwnerLinks owner link}, answered {@code private, no-store}.
  */
 public class PictureServingHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(PictureServingHandler.class);
@@ -67,6 +94,12 @@ public class PictureServingHandler extends Handler.Abstract {
      */
     static final String CACHE_CONTROL = "public, max-age=300";
 
+    /** Owner links: never kept by a shared cache, which could hand the original out for the public URL. */
+    static final String OWNER_CACHE_CONTROL = "private, no-store";
+
+    /** How soon a client should retry when the render pool is saturated, in seconds. */
+    static final String RETRY_AFTER_SECONDS = "1";
+
     public static final long DEFAULT_LOOKUP_TTL_MILLIS = 2000;
     /** About 5 MB of pictures at most; with a 2 s TTL that covers 5,000 distinct pictures a second. */
     static final int MAX_RECENT_PICTURES = 10_000;
@@ -76,6 +109,19 @@ public class PictureServingHandler extends Handler.Abstract {
     private final UrlSignatureVerifier verifier;
     private final ContentCache cache;
     private final RecentPictures recent;
+    private final Delivery delivery;
+    private final TransformLimits transformLimits;
+
+    /**
+     * What transforms need: the derivative service and the bounds on what a URL may ask for.
+     * Without one, transform URLs are 404 and watermark settings are not applied.
+     */
+    public record Delivery(DerivativeService derivatives, TransformLimits limits) {
+        public Delivery {
+            Objects.requireNonNull(derivatives, "derivatives");
+            Objects.requireNonNull(limits, "limits");
+        }
+    }
 
     /** Serves with a default {@link ContentCache} and lookup TTL; signed-URL tenants' pictures are refused (403). */
     public PictureServingHandler(MetadataStore metadata, BlobStore blobs) {
@@ -93,16 +139,22 @@ public class PictureServingHandler extends Handler.Abstract {
      */
     public PictureServingHandler(MetadataStore metadata, BlobStore blobs, UrlSignatureVerifier verifier,
                                  ContentCache cache, Duration lookupTtl) {
-        this(metadata, blobs, verifier, cache, lookupTtl, true);
+        this(metadata, blobs, verifier, cache, lookupTtl, null);
+    }
+
+    /** @param delivery transforms and watermarks; null for originals only */
+    public PictureServingHandler(MetadataStore metadata, BlobStore blobs, UrlSignatureVerifier verifier,
+                                 ContentCache cache, Duration lookupTtl, Delivery delivery) {
+        this(metadata, blobs, verifier, cache, lookupTtl, true, delivery);
     }
 
     /** For subclasses in tests that answer {@link #findPicture}, {@link #findTenant} and {@link #bodyOf} themselves. */
     PictureServingHandler(UrlSignatureVerifier verifier, ContentCache cache, Duration lookupTtl) {
-        this(null, null, verifier, cache, lookupTtl, false);
+        this(null, null, verifier, cache, lookupTtl, false, null);
     }
 
     private PictureServingHandler(MetadataStore metadata, BlobStore blobs, UrlSignatureVerifier verifier,
-                                  ContentCache cache, Duration lookupTtl, boolean storesRequired) {
+                                  ContentCache cache, Duration lookupTtl, boolean storesRequired, Delivery delivery) {
         super(InvocationType.NON_BLOCKING);
         this.metadata = storesRequired ? Objects.requireNonNull(metadata, "metadata") : metadata;
         this.blobs = storesRequired ? Objects.requireNonNull(blobs, "blobs") : blobs;
@@ -110,6 +162,8 @@ public class PictureServingHandler extends Handler.Abstract {
         this.cache = cache;
         if (lookupTtl.isNegative()) throw new IllegalArgumentException("negative lookup TTL");
         this.recent = new RecentPictures(lookupTtl.toNanos(), MAX_RECENT_PICTURES);
+        this.delivery = delivery;
+        this.transformLimits = delivery == null ? TransformLimits.DEFAULTS : delivery.limits();
     }
 
     /** Forgets what this handler remembers of a picture; call it after deleting, replacing or hiding it. */
@@ -124,22 +178,35 @@ public class PictureServingHandler extends Handler.Abstract {
         String path = request.getHttpURI().getPath();
         if (path == null || !path.startsWith(PictureUrl.PREFIX)) return false;
 
-        PictureUrl url = PictureUrl.parse(path).orElse(null);
-        if (url == null) return notFound(request, response, callback);
+        TransformRequest target;
+        try {
+            target = TransformRequest.parse(path, request.getHttpURI().getQuery(), transformLimits).orElse(null);
+        } catch (InvalidTransformException bad) {
+            // refused before any lookup: a flood of bad transforms costs a parse
+            TransformErrors.send(request, response, callback, bad.convention(), HttpStatus.BAD_REQUEST_400,
+                    "InvalidArgument", bad.getMessage());
+            return true;
+        }
+        if (target == null || (target.transforms() && delivery == null)) return notFound(request, response, callback);
+        if (target.transforms() && !isGetOrHead(request)) return methodNotAllowed(request, response, callback);
+        PictureUrl url = target.base();
 
-        // the selector-thread fast path: no store, no disk
-        RecentPictures.Entry hit = recent.get(url.token());
-        if (hit != null) {
-            if (!url.names(hit.picture().format())) return notFound(request, response, callback);
-            if (ContentResponder.respondWithoutBlocking(request, response, callback, hit.representation(), cache)) {
-                return true;
+        // the selector-thread fast path: no store, no disk (never for owner links: each is verified)
+        if (target.owner() == null) {
+            RecentPictures.Entry hit = recent.get(url.token());
+            if (hit != null) {
+                if (!url.names(hit.picture().format())) return notFound(request, response, callback);
+                ContentResponder.Representation known = hit.representation(target.variant());
+                if (known != null && ContentResponder.respondWithoutBlocking(request, response, callback, known, cache)) {
+                    return true;
+                }
             }
         }
 
         try {
             request.getComponents().getThreadPool().execute(() -> {
                 try {
-                    serveBlocking(request, response, callback, url);
+                    serveBlocking(request, response, callback, target);
                 } catch (Throwable unexpected) {
                     // serveBlocking answers every failure it knows; this is for the ones it does not
                     LOG.warn("serving {} failed: {}", url.token(), String.valueOf(unexpected));
@@ -152,8 +219,22 @@ public class PictureServingHandler extends Handler.Abstract {
         return true;
     }
 
+    private static boolean isGetOrHead(Request request) {
+        return HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod());
+    }
+
+    /** Nothing is rendered for a method that gets no body. */
+    private static boolean methodNotAllowed(Request request, Response response, Callback callback) {
+        response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+        ContentResponder.sendText(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "Method Not Allowed");
+        return true;
+    }
+
     /** Lookups, signature check and body: on a pool thread, where blocking is allowed. */
-    private void serveBlocking(Request request, Response response, Callback callback, PictureUrl url) {
+    private void serveBlocking(Request request, Response response, Callback callback, TransformRequest target) {
+        // taken before the lookups: a change committed after this makes what is found here unfit to remember
+        long epoch = recent.epoch();
+        PictureUrl url = target.base();
         Picture picture;
         Tenant tenant;
         try {
@@ -174,31 +255,203 @@ public class PictureServingHandler extends Handler.Abstract {
             return;
         }
 
+        if (target.owner() != null) {
+            serveOwnerLink(request, response, callback, target, picture);
+            return;
+        }
+
         // HOOK (design: Serving): signed URLs are verified before any byte is read
         if (tenant.signedUrls() && !signatureAccepted(request, picture)) {
             ContentResponder.sendText(request, response, callback, HttpStatus.FORBIDDEN_403, "Forbidden");
             return;
         }
 
+        List<ImageOperation> ops;
+        try {
+            ops = delivery == null ? List.of() : operationsFor(target, picture, tenant);
+        } catch (InvalidTransformException bad) {
+            TransformErrors.send(request, response, callback, bad.convention(), HttpStatus.BAD_REQUEST_400,
+                    "InvalidArgument", bad.getMessage());
+            return;
+        } catch (RuntimeException storeFailure) {
+            LOG.warn("resolving the operations for {} failed: {}", url.token(), String.valueOf(storeFailure));
+            ContentResponder.sendText(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "Internal Server Error");
+            return;
+        }
+        if (!ops.isEmpty()) {
+            if (!isGetOrHead(request)) {
+                methodNotAllowed(request, response, callback); // e.g. a POST to a watermarked plain URL
+                return;
+            }
+            serveDerivative(request, response, callback, target, picture, tenant, ops, epoch);
+            return;
+        }
+
         ContentResponder.Representation representation;
         try {
-            representation = new ContentResponder.Representation(
-                    picture.blobKey(),          // sha256 of the bytes: a strong ETag that changes on replace
-                    picture.sizeBytes(),
-                    // the row's modification time: it also moves on metadata edits, which only costs a
-                    // needless 200 to a date-only revalidation; it never stays put when the bytes change
-                    picture.modified(),
-                    picture.format().mediaType(), // decided from the bytes at upload (design: Limits)
-                    CACHE_CONTROL,
-                    bodyOf(picture));
+            representation = originalOf(picture, CACHE_CONTROL);
         } catch (RuntimeException badRow) {
             LOG.warn("picture {} cannot be served: {}", picture.pictureId(), String.valueOf(badRow));
             ContentResponder.sendText(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "Internal Server Error");
             return;
         }
         // signed-URL pictures are never remembered: each request must show its own signature
-        if (!tenant.signedUrls()) recent.put(url.token(), picture, representation);
+        if (!tenant.signedUrls()) recent.put(url.token(), picture, target.variant(), representation, epoch);
         ContentResponder.respond(request, response, callback, representation, cache);
+    }
+
+    private ContentResponder.Representation originalOf(Picture picture, String cacheControl) {
+        return new ContentResponder.Representation(
+                picture.blobKey(),          // sha256 of the bytes: a strong ETag that changes on replace
+                picture.sizeBytes(),
+                // the row's modification time: it also moves on metadata edits, which only costs a
+                // needless 200 to a date-only revalidation; it never stays put when the bytes change
+                picture.modified(),
+                picture.format().mediaType(), // decided from the bytes at upload (design: Limits)
+                cacheControl,
+                bodyOf(picture));
+    }
+
+    /**
+     * The owner's signed link: the stored bytes, whatever the watermark, never remembered, never
+     * kept by a shared cache. A valid owner signature also stands in for a signed-URL tenant's
+     * own URL signature (it is one, by the same tenant's secret).
+     */
+    private void serveOwnerLink(Request request, Response response, Callback callback, TransformRequest target, Picture picture) {
+        String secret;
+        try {
+            secret = ownerSecret(picture.tenantId()).orElse(null);
+        } catch (RuntimeException storeFailure) {
+            LOG.warn("owner secret lookup for tenant {} failed: {}", picture.tenantId(), String.valueOf(storeFailure));
+            ContentResponder.sendText(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "Internal Server Error");
+            return;
+        }
+        String path = PictureUrl.PREFIX + target.base().token() + "." + target.base().extension();
+        if (!OwnerLinks.verify(path, target.owner(), secret, java.time.Instant.now())) {
+            ContentResponder.sendText(request, response, callback, HttpStatus.FORBIDDEN_403, "Forbidden");
+            return;
+        }
+        ContentResponder.respond(request, response, callback, originalOf(picture, OWNER_CACHE_CONTROL), cache);
+    }
+
+    /**
+     * The operations this public request gets: those it asked for (image watermarks resolved in the
+     * picture's own space), then the tenant's global watermark, if any (not for {@code info}, which
+     * is JSON); normalised. Empty when the stored bytes are the answer.
+     */
+    private List<ImageOperation> operationsFor(TransformRequest target, Picture picture, Tenant tenant) {
+        List<ImageOperation> ops = new ArrayList<>(target.resolve(key -> ownBlobKey(picture.tenantId(), key)));
+        if (!TransformRequest.isInfo(ops)) tenantWatermark(tenant).ifPresent(ops::add);
+        return ops.isEmpty() ? List.of() : TransformRequest.normalise(ops, picture.format());
+    }
+
+    /** The tenant's global watermark as an operation; its image only if it is a live picture of the same tenant. */
+    private Optional<ImageOperation.Watermark> tenantWatermark(Tenant tenant) {
+        if (tenant.watermark() == null || !tenant.watermark().global()) return Optional.empty();
+        Optional<String> image = Optional.empty();
+        String imageUrl = tenant.watermark().imageUrl();
+        if (imageUrl != null) {
+            // our own picture URL → its token → a picture of this tenant; anything else is ignored, never fetched
+            image = PictureUrls.tokenOf(imageUrl).flatMap(this::findPicture)
+                    .filter(p -> servableOf(p, tenant.id()))
+                    .map(Picture::blobKey);
+            if (image.isEmpty()) LOG.debug("tenant {}: watermark image {} is not one of its pictures; ignored", tenant.id(), imageUrl);
+        }
+        // the engine side's reading of Taobao's fields (relative position, reference corner, text first)
+        return TenantWatermarks.fromTenantSetting(tenant.watermark(), image.orElse(null)).stream()
+                .map(op -> (ImageOperation.Watermark) op).findFirst();
+    }
+
+    private static final Pattern OWN_PATH = Pattern.compile("^/?(?:i/)?([0-9a-f]{20})\\.[a-z]{3,4}$");
+    private static final Pattern IMAGE_ID = Pattern.compile("^(?:.*/)?([0-9a-f]{32})(?:\\.[a-z]{3,4})?$");
+
+    /**
+     * An OSS watermark's object key → the blob of a live picture of {@code tenantId}: our picture
+     * path ({@code i/<token>.<ext>}, with or without a host), or a VOD ImageId (alone or as
+     * {@code image/default/<ImageId>.<ext>}). Never fetched; another tenant's picture is not found.
+     */
+    private Optional<String> ownBlobKey(long tenantId, String objectKey) {
+        Matcher own = OWN_PATH.matcher(objectKey);
+        Optional<Picture> picture;
+        if (own.matches()) picture = findPicture(own.group(1));
+        else if (objectKey.contains("/i/")) picture = PictureUrls.tokenOf(objectKey).flatMap(this::findPicture);
+        else {
+            Matcher id = IMAGE_ID.matcher(objectKey);
+            picture = id.matches() ? findPictureByImageId(tenantId, id.group(1)) : Optional.empty();
+        }
+        return picture.filter(p -> servableOf(p, tenantId)).map(Picture::blobKey);
+    }
+
+    private static boolean servableOf(Picture p, long tenantId) {
+        return p.tenantId() == tenantId && !p.deleted() && p.status() == PictureStatus.NORMAL && p.blobKey() != null
+                && p.format() != null;
+    }
+
+    /** A cached derivative at once; else a render on the service's pool, answered when it is done. */
+    private void serveDerivative(Request request, Response response, Callback callback, TransformRequest target,
+                                 Picture picture, Tenant tenant, List<ImageOperation> ops, long epoch) {
+        DerivativeService derivatives = delivery.derivatives();
+        Optional<DerivativeService.Derivative> cached;
+        try {
+            cached = derivatives.cached(picture, ops);
+        } catch (RuntimeException storeFailure) {
+            LOG.warn("derivative lookup for {} failed: {}", target.base().token(), String.valueOf(storeFailure));
+            ContentResponder.sendText(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "Internal Server Error");
+            return;
+        }
+        if (cached.isPresent()) {
+            ContentResponder.Representation rep = derivativeOf(cached.get(), picture, new BlobBody(blobs(), cached.get().blobKey()));
+            if (!tenant.signedUrls()) recent.put(target.base().token(), picture, target.variant(), rep, epoch);
+            ContentResponder.respond(request, response, callback, rep, cache);
+            return;
+        }
+        derivatives.render(picture, ops).whenComplete((derivative, failure) -> {
+            Runnable answer = () -> {
+                if (failure != null) {
+                    renderFailed(request, response, callback, target, picture, failure);
+                    return;
+                }
+                if (!tenant.signedUrls())
+                    recent.put(target.base().token(), picture, target.variant(),
+                            derivativeOf(derivative, picture, new BlobBody(blobs(), derivative.blobKey())), epoch);
+                // the bytes just rendered, so the first answer needs no read back from the store
+                ContentResponder.respond(request, response, callback,
+                        derivativeOf(derivative, picture, new BytesBody(derivative.bytes())), cache);
+            };
+            try {
+                // off the render thread: it has the next render to do
+                request.getComponents().getThreadPool().execute(answer);
+            } catch (RejectedExecutionException busy) {
+                answer.run();
+            }
+        });
+    }
+
+    private ContentResponder.Representation derivativeOf(DerivativeService.Derivative d, Picture picture, ContentResponder.Body body) {
+        // never older than the picture's row: a date-only revalidation must not outlive a replace
+        java.time.Instant lastModified = d.created().isAfter(picture.modified()) ? d.created() : picture.modified();
+        return new ContentResponder.Representation(d.blobKey(), d.sizeBytes(), lastModified, d.mediaType(), CACHE_CONTROL, body);
+    }
+
+    private void renderFailed(Request request, Response response, Callback callback, TransformRequest target,
+                              Picture picture, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        TransformRequest.Convention convention = target.convention();
+        if (cause instanceof DerivativeService.RenderingBusyException) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            TransformErrors.send(request, response, callback, convention, HttpStatus.SERVICE_UNAVAILABLE_503,
+                    "ServiceUnavailable", "too many pictures are being rendered; retry shortly");
+        } else if (cause instanceof Exceptions.InvalidArgumentException || cause instanceof Exceptions.ImageLimitExceededException
+                || cause instanceof Exceptions.InvalidImageException) {
+            // the operations do not fit this picture (e.g. a crop outside it, a result over the output limits)
+            TransformErrors.send(request, response, callback, convention, HttpStatus.BAD_REQUEST_400,
+                    "InvalidArgument", cause.getMessage());
+        } else if (cause instanceof Exceptions.PictureNotFoundException) {
+            notFound(request, response, callback);
+        } else {
+            LOG.warn("rendering picture {} failed: {}", picture.pictureId(), String.valueOf(cause));
+            ContentResponder.sendText(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "Internal Server Error");
+        }
     }
 
     private boolean signatureAccepted(Request request, Picture picture) {
@@ -226,9 +479,31 @@ public class PictureServingHandler extends Handler.Abstract {
         return metadata.findTenant(tenantId);
     }
 
+    /** A tenant's picture by VOD ImageId (watermark object keys). May block. */
+    Optional<Picture> findPictureByImageId(long tenantId, String imageId) {
+        return metadata.findPictureByImageId(tenantId, imageId);
+    }
+
+    /** The secret owner links are signed with: the tenant's TOP app secret (see {@link OwnerLinks}). May block. */
+    Optional<String> ownerSecret(long tenantId) {
+        return metadata.findTopCredentialsOfTenant(tenantId).map(TopCredentials::appSecret);
+    }
+
+    BlobStore blobs() {
+        return blobs;
+    }
+
     /** The blob's bytes, by content hash. */
     ContentResponder.Body bodyOf(Picture picture) {
         return new BlobBody(blobs, picture.blobKey());
+    }
+
+    /** Bytes just rendered. */
+    private record BytesBody(byte[] bytes) implements ContentResponder.Body {
+        @Override
+        public InputStream open(long offset, long length) {
+            return new java.io.ByteArrayInputStream(bytes, (int) offset, (int) length);
+        }
     }
 
     /** A blob as a {@link ContentResponder.Body}; store failures become IOExceptions, which become a 500. */
@@ -249,20 +524,49 @@ public class PictureServingHandler extends Handler.Abstract {
     }
 
     /**
-     * Servable pictures looked up in the last {@code ttlNanos}, by URL token; bounded. Lock-free reads;
-     * when full, expired entries go first, then arbitrary ones (a lookup is all that is lost).
+     * Servable pictures looked up in the last {@code ttlNanos}, by URL token, each with the answers
+     * already worked out for it: the plain URL's (variant "") and up to {@value #MAX_VARIANTS}
+     * transforms'. Bounded; lock-free reads; when full, expired entries go first, then arbitrary
+     * ones (a lookup is all that is lost).
+     *
+     * <p>A change ({@link #remove}) bumps an epoch. A lookup that began before it may finish after
+     * it; {@link #put} then drops what it just stored, so a replaced or recycled picture is not
+     * remembered again by a request that raced with the change.
      */
     static final class RecentPictures {
-        record Entry(Picture picture, ContentResponder.Representation representation, long bornNanos) {}
+        static final int MAX_VARIANTS = 16;
+
+        static final class Entry {
+            private final Picture picture;
+            private final ConcurrentHashMap<String, ContentResponder.Representation> answers = new ConcurrentHashMap<>();
+            private final long bornNanos;
+
+            Entry(Picture picture, long bornNanos) {
+                this.picture = picture;
+                this.bornNanos = bornNanos;
+            }
+
+            Picture picture() { return picture; }
+
+            long bornNanos() { return bornNanos; }
+
+            /** The answer for the plain URL. */
+            ContentResponder.Representation representation() { return answers.get(""); }
+
+            ContentResponder.Representation representation(String variant) { return answers.get(variant); }
+        }
 
         private final long ttlNanos;
         private final int maxEntries;
         private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+        private final AtomicLong epoch = new AtomicLong();
 
         RecentPictures(long ttlNanos, int maxEntries) {
             this.ttlNanos = ttlNanos;
             this.maxEntries = maxEntries;
         }
+
+        long epoch() { return epoch.get(); }
 
         Entry get(String token) {
             if (ttlNanos == 0) return null;
@@ -275,13 +579,27 @@ public class PictureServingHandler extends Handler.Abstract {
             return entry;
         }
 
+        /** The plain URL's answer, from a lookup made now. */
         void put(String token, Picture picture, ContentResponder.Representation representation) {
+            put(token, picture, "", representation, epoch.get());
+        }
+
+        /** @param lookupEpoch {@link #epoch()} from before the lookup that found {@code picture} */
+        void put(String token, Picture picture, String variant, ContentResponder.Representation representation, long lookupEpoch) {
             if (ttlNanos == 0) return;
-            if (entries.size() >= maxEntries) makeRoom();
-            entries.put(token, new Entry(picture, representation, System.nanoTime()));
+            Entry entry = get(token);
+            if (entry == null || !entry.picture().equals(picture)) {
+                if (entries.size() >= maxEntries) makeRoom();
+                entry = new Entry(picture, System.nanoTime());
+                entries.put(token, entry);
+            }
+            if (entry.answers.size() < MAX_VARIANTS || entry.answers.containsKey(variant)) entry.answers.put(variant, representation);
+            // after storing, so that a remove() between the check and the store cannot be missed
+            if (epoch.get() != lookupEpoch) entries.remove(token, entry);
         }
 
         void remove(String token) {
+            epoch.incrementAndGet();
             entries.remove(token);
         }
 

@@ -472,6 +472,40 @@ class PictureServingHandlerTest {
     }
 
     @Test
+    void aLookupThatRacedWithAChangeIsNotRemembered() {
+        RecentPictures recent = new RecentPictures(Duration.ofHours(1).toNanos(), 100);
+        Picture picture = open.pictures.get(JPEG_TOKEN);
+        ContentResponder.Representation rep = new ContentResponder.Representation("x", 1, null, "image/jpeg", null,
+                (offset, length) -> InputStream.nullInputStream());
+        long before = recent.epoch();
+        recent.put(JPEG_TOKEN, picture, "", rep, before);
+        assertThat(recent.get(JPEG_TOKEN).representation()).isSameAs(rep);
+        recent.put(JPEG_TOKEN, picture, "_90x90.jpg", rep, before);
+        assertThat(recent.get(JPEG_TOKEN).representation("_90x90.jpg")).isSameAs(rep);
+
+        // a replace (forget) lands while a lookup that began before it is still working…
+        long lookupStarted = recent.epoch();
+        recent.remove(JPEG_TOKEN);
+        recent.put(JPEG_TOKEN, picture, "", rep, lookupStarted);
+        // …so what that lookup found is not kept
+        assertThat(recent.get(JPEG_TOKEN)).isNull();
+        recent.put(JPEG_TOKEN, picture, "", rep, recent.epoch());
+        assertThat(recent.get(JPEG_TOKEN)).isNotNull();
+    }
+
+    @Test
+    void aPictureKeepsABoundedNumberOfRememberedVariants() {
+        RecentPictures recent = new RecentPictures(Duration.ofHours(1).toNanos(), 100);
+        Picture picture = open.pictures.get(JPEG_TOKEN);
+        ContentResponder.Representation rep = new ContentResponder.Representation("x", 1, null, "image/jpeg", null,
+                (offset, length) -> InputStream.nullInputStream());
+        for (int i = 0; i < 100; i++) recent.put(JPEG_TOKEN, picture, "_" + i + "x" + i + ".jpg", rep, recent.epoch());
+        int kept = 0;
+        for (int i = 0; i < 100; i++) if (recent.get(JPEG_TOKEN).representation("_" + i + "x" + i + ".jpg") != null) kept++;
+        assertThat(kept).isEqualTo(RecentPictures.MAX_VARIANTS);
+    }
+
+    @Test
     void theHandlerIsNonBlockingAndSoIsATreeWithTheAdapter() throws Exception {
         assertThat(open.getInvocationType()).isEqualTo(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING);
         Fixture pictures = new Fixture(null);
