@@ -71,9 +71,9 @@ final class VodCategories {
 
         ObjectNode node(Category c, boolean withSubTotal) {
             ObjectNode o = ObjectNode.object()
-                    .put("CateId", c.id())
+                    .put("CateId", VodImages.id(c.id()))
                     .put("CateName", c.name())
-                    .put("ParentId", c.parentId() == Category.DEFAULT_ID ? ROOT : c.parentId())
+                    .put("ParentId", VodImages.id(c.parentId() == Category.DEFAULT_ID ? ROOT : c.parentId()))
                     .put("Level", level(c));
             if (withSubTotal) o.put("SubTotal", (long) childrenOf(c.id()).size());
             return o.put("Type", type(c));

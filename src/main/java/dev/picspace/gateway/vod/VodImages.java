@@ -8,6 +8,7 @@ import dev.picspace.domain.PictureStatus;
 import dev.picspace.domain.Tenant;
 import dev.picspace.gateway.MediaUrls;
 import dev.picspace.gateway.tree.ObjectNode;
+import dev.picspace.gateway.tree.Scalar;
 
 import java.net.URI;
 import java.util.HashMap;
@@ -102,7 +103,7 @@ final class VodImages {
                 .put("ImageId", p.imageId())
                 .put("Title", p.title())
                 .put("CreationTime", VodTime.format(p.created()))
-                .put("CateId", p.categoryId())
+                .put("CateId", id(p.categoryId()))
                 .put("CateName", cateName)
                 .put("Tags", p.tags())
                 .put("ImageType", imageType(p))
@@ -129,7 +130,7 @@ final class VodImages {
         if (want(fields, "Title")) o.put("Title", p.title());
         if (want(fields, "CreationTime")) o.put("CreationTime", VodTime.format(p.created()));
         if (want(fields, "ModificationTime")) o.put("ModificationTime", VodTime.format(p.modified()));
-        if (want(fields, "CateId")) o.put("CateId", p.categoryId());
+        if (want(fields, "CateId")) o.put("CateId", id(p.categoryId()));
         if (want(fields, "CateName")) o.put("CateName", cateName);
         if (want(fields, "Tags")) o.put("Tags", p.tags());
         if (want(fields, "Description")) o.put("Description", p.description());
@@ -144,6 +145,20 @@ final class VodImages {
     }
 
     private static boolean want(Set<String> fields, String name) { return fields == null || fields.contains(name); }
+
+    /** 2^53: the largest range of whole numbers a JSON reader that goes through a double keeps exact. */
+    private static final long EXACT_IN_DOUBLE = 1L << 53;
+
+    /**
+     * A 64-bit id (CateId, ParentId) as VOD JSON carries it: a number, as the documents show, when
+     * it fits in 53 bits; a string beyond that. picspace's category ids are snowflake ids above
+     * 2^53 (design: Identity), and the Tea SDK reads JSON numbers through a double, so a number
+     * would reach it rounded (a CateId that names no category). Every SDK accepts a string for
+     * these fields (vod.md §0.4; GetCategories' own sample has them as strings). XML is the same.
+     */
+    static Scalar id(long id) {
+        return Math.abs(id) <= EXACT_IN_DOUBLE ? Scalar.of(id) : Scalar.of(Long.toString(id));
+    }
 
     static String imageType(Picture p) {
         return p.imageType() == null || p.imageType().isBlank() ? "default" : p.imageType().toLowerCase(Locale.ROOT);
