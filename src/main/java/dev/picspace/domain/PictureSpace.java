@@ -312,7 +312,7 @@ public final class PictureSpace {
     /**
      * Adds a user category under {@code parentId} (0: level 1) with the caller's tree rules: at
      * most {@code maxLevels} levels (the new category's level counts, level 1 being under the
-     * root) and at most {@code maxChildren} categories directly under one parent. VOD uses this
+     * root) and at most {@code maxChildren} user categories directly under one parent. VOD uses this
      * with 3 levels for its own trees and 2 under the built-in (system) categories; TOP keeps
      * {@link #addCategory(long, String, long)} and its two levels. The sibling count is checked
      * before the insert, not in its transaction: two racing adds can exceed it by one (the
@@ -329,7 +329,8 @@ public final class PictureSpace {
                 throw new Exceptions.CategoryTooDeepException("category " + parentId + " is at level " + parentLevel
                         + " and this tree has at most " + maxLevels + " levels");
         }
-        int siblings = metadata.findCategories(tenantId, new CategoryQuery(null, null, null, parentId, null)).size();
+        // user categories only: the root also holds the system ones, which nobody created
+        int siblings = metadata.findCategories(tenantId, new CategoryQuery(null, null, CategoryType.USER_DEFINE, parentId, null)).size();
         if (siblings >= maxChildren)
             throw new Exceptions.TooManySubcategoriesException("category " + parentId + " already has " + siblings
                     + " subcategories (at most " + maxChildren + ")");
