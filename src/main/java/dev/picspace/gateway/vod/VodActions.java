@@ -90,6 +90,7 @@ final class VodActions {
         String originalFileName = a.string("OriginalFileName");
         if (originalFileName != null && VodArguments.length(originalFileName) > 1024)
             throw VodArguments.invalid("OriginalFileName", "OriginalFileName is longer than 1024 characters.");
+        if (originalFileName != null) VodArguments.checkNoControlCharacters("OriginalFileName", originalFileName);
         ImageFormat format = imageExt(a.string("ImageExt"), originalFileName);
         String title = a.string("Title") == null ? null : VodArguments.checkTitle(a.string("Title"));
         String tags = a.string("Tags") == null ? null : VodArguments.checkTags(a.string("Tags"));

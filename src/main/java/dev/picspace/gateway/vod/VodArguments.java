@@ -82,17 +82,29 @@ final class VodArguments {
             throw invalid(name, name + " must not contain emoji (characters outside the Basic Multilingual Plane).");
     }
 
+    /**
+     * Text that comes back in answers may hold no control characters but tab, CR and LF: JSON can
+     * only carry the others as backslash-u escapes, and aliyun-java-sdk-core's JSON reader turns
+     * those into the letters {@code u00XX} (vod.md, addendum).
+     */
+    static void checkNoControlCharacters(String name, String s) {
+        if (s.chars().anyMatch(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r'))
+            throw invalid(name, name + " must not contain control characters other than tab and line breaks.");
+    }
+
     /** The documented text limits, shared by CreateUploadImage and UpdateImageInfos. */
     static String checkTitle(String title) {
         if (title.isBlank()) throw invalid("Title", "Title must not be empty.");
         if (length(title) > 128) throw invalid("Title", "Title is longer than 128 characters.");
         checkNoEmoji("Title", title);
+        checkNoControlCharacters("Title", title);
         return title;
     }
 
     static String checkDescription(String d) {
         if (length(d) > 1024) throw invalid("Description", "Description is longer than 1024 characters.");
         checkNoEmoji("Description", d);
+        checkNoControlCharacters("Description", d);
         return d;
     }
 
@@ -102,6 +114,7 @@ final class VodArguments {
         if (list.size() > 16) throw invalid("Tags", "Tags holds " + list.size() + " tags, at most 16 are allowed.");
         for (String t : list) if (length(t) > 32) throw invalid("Tags", "The tag '" + t + "' is longer than 32 characters.");
         checkNoEmoji("Tags", tags);
+        checkNoControlCharacters("Tags", tags);
         return String.join(",", list);
     }
 }

@@ -91,6 +91,7 @@ final class VodCategories {
         String name = a.requiredString("CateName").strip();
         if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES)
             throw VodArguments.invalid("CateName", "CateName is longer than " + MAX_NAME_BYTES + " bytes (UTF-8).");
+        VodArguments.checkNoControlCharacters("CateName", name);
         return name;
     }
 
