@@ -781,6 +781,40 @@ class VodSdkTest {
         assertThat(fails(c, g, Fmt.JSON).getErrCode()).isEqualTo("InvalidParameter");
     }
 
+    @Test
+    void oneCategoryTreeIsSeenByBothDialectsEachWithItsOwnRules() throws Exception {
+        var t = fx.tenant("cats-both", 1 << 20, 0);
+        IAcsClient c = client(t);
+        // VOD makes three levels; TOP sees all of them with their parents
+        AddCategoryResponse.Category v0 = add(c, Fmt.JSON, "vod top", null, null);
+        AddCategoryResponse.Category v1 = add(c, Fmt.JSON, "vod middle", v0.getCateId(), null);
+        AddCategoryResponse.Category v2 = add(c, Fmt.JSON, "vod leaf", v1.getCateId(), null);
+        dev.picspace.topclient.Responses.CategoryGetResponse top = t.client().execute(
+                new PictureRequest<>("taobao.picture.category.get", dev.picspace.topclient.Responses.CategoryGetResponse.class), t.creds.session());
+        assertThat(top.isSuccess()).as(top.getBody()).isTrue();
+        Map<Long, Long> parents = new java.util.HashMap<>();
+        top.getPictureCategories().forEach(x -> parents.put(x.getPictureCategoryId(), x.getParentId()));
+        assertThat(parents).containsEntry(v0.getCateId(), 0L).containsEntry(v1.getCateId(), v0.getCateId())
+                .containsEntry(v2.getCateId(), v1.getCateId());
+        // TOP keeps its two levels for what it creates: not under a level-2 category
+        dev.picspace.topclient.Responses.CategoryAddResponse refused = t.client().execute(
+                new PictureRequest<>("taobao.picture.category.add", dev.picspace.topclient.Responses.CategoryAddResponse.class)
+                        .param("picture_category_name", "deep").param("parent_id", v1.getCateId()), t.creds.session());
+        assertThat(refused.isSuccess()).isFalse();
+        // a TOP category is a VOD default category at level 0
+        dev.picspace.topclient.Responses.CategoryAddResponse made = t.client().execute(
+                new PictureRequest<>("taobao.picture.category.add", dev.picspace.topclient.Responses.CategoryAddResponse.class)
+                        .param("picture_category_name", "from top"), t.creds.session());
+        assertThat(made.isSuccess()).as(made.getBody()).isTrue();
+        GetCategoriesRequest g = new GetCategoriesRequest();
+        g.setCateId(made.getPictureCategory().getPictureCategoryId());
+        GetCategoriesResponse.Category1 seen = call(c, g, Fmt.JSON).getCategory1();
+        assertThat(seen.getCateName()).isEqualTo("from top");
+        assertThat(seen.getLevel()).isZero();
+        assertThat(seen.getParentId()).isEqualTo(-1L);
+        assertThat(seen.getType()).isEqualTo("default");
+    }
+
     static AddCategoryResponse.Category add(IAcsClient c, Fmt f, String name, Long parent, String type) throws ClientException {
         AddCategoryRequest r = new AddCategoryRequest();
         r.setCateName(name);
