@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# picspace benchmarks: bench/run.sh [ingest|query|serve|derive|all]
+# picspace benchmarks: bench/run.sh [ingest|query|vod|serve|derive|all]
 #
 # Builds picspace, compiles the bench code beside it (never part of the Maven build), runs the
 # chosen parts against 127.0.0.1 only, prints one markdown report and keeps it in
@@ -7,7 +7,7 @@
 set -euo pipefail
 
 part="${1:-all}"
-case "$part" in ingest|query|serve|derive|all) ;; *) echo "usage: bench/run.sh [ingest|query|serve|derive|all]" >&2; exit 2 ;; esac
+case "$part" in ingest|query|vod|serve|derive|all) ;; *) echo "usage: bench/run.sh [ingest|query|vod|serve|derive|all]" >&2; exit 2 ;; esac
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -19,7 +19,7 @@ echo "building picspace and the bench code…" >&2
 if [[ "${BENCH_SKIP_BUILD:-}" != 1 || ! -f target/picspace.jar || ! -f "$out/classpath.txt" ]]; then
     # Maven's output goes to stderr: stdout is the report.
     mvn -B -q -Dstyle.color=never -DskipTests package >&2
-    # Test scope: the bench drives picspace with the real Taobao client, a test dependency.
+    # Test scope: the bench drives picspace with the real Taobao and VOD clients, test dependencies.
     mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test \
         -Dmdep.outputFile="$out/classpath.txt" >&2
 fi
@@ -94,6 +94,8 @@ run_derive() { bash bench/derive.sh 2> >(tee "$out/logs/derive.log" >&2); }
 
 if [[ "$part" == ingest || "$part" == all ]]; then part ingest run_java 4g dev.picspace.bench.IngestBench ingest; fi
 if [[ "$part" == query || "$part" == all ]]; then part query run_java 2g dev.picspace.bench.QueryBench query "$out/query-db"; fi
+# VOD GetImageInfo / SearchMedia through aliyun-java-sdk-vod, on the same 1,000,000-picture database
+if [[ "$part" == vod || "$part" == all ]]; then part vod run_java 2g dev.picspace.bench.VodQueryBench vod "$out/query-db"; fi
 if [[ "$part" == serve || "$part" == all ]]; then part serve run_serve; fi
 if [[ "$part" == derive || "$part" == all ]]; then part derive run_derive; fi
 

@@ -9,6 +9,7 @@ import dev.picspace.gateway.serve.ContentCache;
 import dev.picspace.gateway.serve.PictureServingHandler;
 import dev.picspace.gateway.serve.TransformLimits;
 import dev.picspace.gateway.top.TopGateway;
+import dev.picspace.gateway.vod.VodGateway;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.eclipse.jetty.http.HttpHeader;
@@ -33,7 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP server: {@code /router/rest} (TOP), {@code /i/…} (pictures), {@code /healthz},
+ * The HTTP server: {@code /router/rest} (TOP), {@code /} (VOD RPC), {@code /i/…} (pictures), {@code /healthz},
  * {@code /metrics}. Jetty 12 core handlers, no servlets.
  */
 public final class PicspaceServer implements AutoCloseable {
@@ -107,6 +108,8 @@ public final class PicspaceServer implements AutoCloseable {
                         new Plain("/healthz", () -> ready ? "ok\n" : null, "text/plain;charset=UTF-8"),
                         new Plain("/metrics", registry::scrape, "text/plain;version=0.0.4;charset=utf-8"),
                         new TopGateway(picspace.space(), urls, metrics, picspace.settings().maxBodyBytes()),
+                        // VOD's RPC endpoint is exactly "/" (GET and POST); the OSS-style /<bucket>/<key> is not its
+                        new VodGateway(picspace.space(), mediaUrls, picspace.sts(), picspace.nonces(), picspace.clock(), metrics),
                         new NotFound())));
         server.setHandler(handlers);
         server.start();

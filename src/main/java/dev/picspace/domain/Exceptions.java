@@ -30,6 +30,14 @@ public final class Exceptions {
     public static class CategoryRuleException extends PicspaceException {
         public CategoryRuleException(String m) { super(m); }
     }
+    /** A new category would be deeper than the tree allows (VOD: LevelExceededMax). */
+    public static class CategoryTooDeepException extends CategoryRuleException {
+        public CategoryTooDeepException(String m) { super(m); }
+    }
+    /** A category already has as many subcategories as allowed (VOD: SubTotalExceededMax). */
+    public static class TooManySubcategoriesException extends CategoryRuleException {
+        public TooManySubcategoriesException(String m) { super(m); }
+    }
     /** An argument the caller sent is out of its documented range or shape. */
     public static class InvalidArgumentException extends PicspaceException {
         private final String argument;

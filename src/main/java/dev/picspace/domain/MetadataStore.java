@@ -108,7 +108,8 @@ public interface MetadataStore extends AutoCloseable {
     void updateCategory(long tenantId, long categoryId, String name, long parentId, Instant modified);
 
     /**
-     * Deletes a category and its children; their pictures move to the default category.
+     * Deletes a category and all its descendants (any depth: VOD trees have three levels);
+     * their pictures move to the default category.
      * @return false when it did not exist
      */
     boolean deleteCategory(long tenantId, long categoryId, Instant modified);
@@ -150,6 +151,14 @@ public interface MetadataStore extends AutoCloseable {
     List<Picture> findPictures(long tenantId, PictureQuery query);
 
     long countPictures(long tenantId, PictureQuery query);
+
+    // ---- VOD search (SearchMedia): live pictures only ----
+
+    /** The page of the tenant's live pictures that {@code search} asks for, in its order. */
+    List<Picture> searchPictures(long tenantId, PictureSearch search);
+
+    /** How many of the tenant's live pictures match {@code filter}. */
+    long countMatching(long tenantId, PictureFilter filter);
 
     /** Whether a live picture of the tenant already has this exact title. */
     boolean titleTaken(long tenantId, String title);

@@ -309,6 +309,59 @@ public final class PictureSpace {
                 position, now, now), maxCategoriesPerTenant);
     }
 
+    /**
+     * Adds a user category under {@code parentId} (0: level 1) with the caller's tree rules: at
+     * most {@code maxLevels} levels (the new category's level counts, level 1 being under the
+     * root) and at most {@code maxChildren} user categories directly under one parent. VOD uses this
+     * with 3 levels for its own trees and 2 under the built-in (system) categories; TOP keeps
+     * {@link #addCategory(long, String, long)} and its two levels. The sibling count is checked
+     * before the insert, not in its transaction: two racing adds can exceed it by one (the
+     * tenant-wide limit stays exact).
+     *
+     * @throws Exceptions.CategoryTooDeepException  the parent is already at the deepest level
+     * @throws Exceptions.TooManySubcategoriesException the parent has {@code maxChildren} already
+     */
+    public Category addCategory(long tenantId, String name, long parentId, int maxLevels, int maxChildren) {
+        if (name == null || name.isBlank()) throw new InvalidArgumentException("CateName", "the category name is empty");
+        if (parentId != 0) {
+            int parentLevel = categoryLevel(tenantId, parentId);
+            if (parentLevel + 1 > maxLevels)
+                throw new Exceptions.CategoryTooDeepException("category " + parentId + " is at level " + parentLevel
+                        + " and this tree has at most " + maxLevels + " levels");
+        }
+        // user categories only: the root also holds the system ones, which nobody created
+        int siblings = metadata.findCategories(tenantId, new CategoryQuery(null, null, CategoryType.USER_DEFINE, parentId, null)).size();
+        if (siblings >= maxChildren)
+            throw new Exceptions.TooManySubcategoriesException("category " + parentId + " already has " + siblings
+                    + " subcategories (at most " + maxChildren + ")");
+        Instant now = now();
+        return metadata.insertCategory(new Category(ids.nextId(), tenantId, parentId, name, CategoryType.USER_DEFINE,
+                0, now, now), maxCategoriesPerTenant);
+    }
+
+    /**
+     * The level of a category: 1 directly under the root, 2 under a level-1 category, …
+     *
+     * @throws CategoryNotFoundException it does not exist
+     */
+    public int categoryLevel(long tenantId, long categoryId) {
+        int level = 0;
+        long id = categoryId;
+        while (id != 0) {
+            long current = id;
+            Category c = metadata.findCategory(tenantId, current)
+                    .orElseThrow(() -> new CategoryNotFoundException("no category " + current));
+            if (++level > 64) throw new Exceptions.StorageException("category " + categoryId + " has a cycle of parents");
+            id = c.parentId();
+        }
+        return level;
+    }
+
+    /** A page of the tenant's live pictures matching a filter (VOD SearchMedia). */
+    public List<Picture> search(long tenantId, PictureSearch search) { return metadata.searchPictures(tenantId, search); }
+
+    public long countMatching(long tenantId, PictureFilter filter) { return metadata.countMatching(tenantId, filter); }
+
     public List<Category> categories(long tenantId, CategoryQuery q) { return metadata.findCategories(tenantId, q); }
 
     public Category category(long tenantId, long categoryId) {

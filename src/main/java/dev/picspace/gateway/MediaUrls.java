@@ -97,6 +97,9 @@ public final class MediaUrls implements UrlSignatureVerifier {
                 java.util.UUID.randomUUID().toString().replace("-", ""));
     }
 
+    /** The object's OSS URL without any signature (CreateUploadImage FileURL, "the OSS URL without auth"). */
+    public String objectUrl(Picture p) { return base + "/" + bucket + "/" + objectKey(p); }
+
     /** The OSS URL (FileURL, OutputType=oss): presigned for {@code authTimeout} seconds when the tenant asks for signing. */
     public String ossUrl(Picture p, Tenant t, long authTimeoutSeconds) {
         String key = objectKey(p);

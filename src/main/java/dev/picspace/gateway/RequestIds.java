@@ -8,6 +8,11 @@ public final class RequestIds {
 
     private RequestIds() {}
 
+    /** VOD's shape: an upper-case UUID, e.g. {@code 8906582E-6722-409A-A6C4-0E7863B733A5} (vod.md §2.1). */
+    public static String uuid() {
+        return java.util.UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
+    }
+
     public static String next() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         char[] c = new char[13];

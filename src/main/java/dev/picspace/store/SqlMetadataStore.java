@@ -12,7 +12,9 @@ import dev.picspace.domain.Exceptions.StorageException;
 import dev.picspace.domain.Exceptions.TenantNotFoundException;
 import dev.picspace.domain.MetadataStore;
 import dev.picspace.domain.Picture;
+import dev.picspace.domain.PictureFilter;
 import dev.picspace.domain.PictureQuery;
+import dev.picspace.domain.PictureSearch;
 import dev.picspace.domain.PictureStatus;
 import dev.picspace.domain.Tenant;
 import dev.picspace.domain.TopCredentials;
@@ -362,13 +364,32 @@ public final class SqlMetadataStore implements MetadataStore {
     public boolean deleteCategory(long tenantId, long categoryId, Instant modified) {
         return db.write(h -> {
             if (findCategory(h, tenantId, categoryId).isEmpty()) return false;
-            // Pictures first (recycled ones too, so that a restore never points at a missing category).
-            h.createUpdate("UPDATE picture SET category_id = " + Category.DEFAULT_ID + ", modified = :modified "
-                            + "WHERE tenant_id = :tenant AND (category_id = :id OR category_id IN "
-                            + "(SELECT id FROM category WHERE tenant_id = :tenant AND parent_id = :id))")
-                    .bind("modified", millis(modified)).bind("tenant", tenantId).bind("id", categoryId).execute();
-            h.createUpdate("DELETE FROM category WHERE tenant_id = :tenant AND (id = :id OR parent_id = :id)")
-                    .bind("tenant", tenantId).bind("id", categoryId).execute();
+            // The whole subtree, level by level (TOP trees have two levels, VOD trees three), read
+            // first so that the updates below never depend on rows they are deleting.
+            List<Long> subtree = new ArrayList<>(List.of(categoryId));
+            List<Long> level = List.of(categoryId);
+            while (!level.isEmpty()) {
+                List<Long> next = new ArrayList<>();
+                for (List<Long> chunk : chunks(level)) {
+                    Map<String, Object> params = new LinkedHashMap<>();
+                    next.addAll(h.createQuery("SELECT id FROM category WHERE tenant_id = :tenant AND parent_id IN "
+                                    + inList("id", chunk, params))
+                            .bindMap(params).bind("tenant", tenantId).mapTo(Long.class).list());
+                }
+                next.removeAll(subtree); // a corrupt cycle must not loop forever
+                subtree.addAll(next);
+                level = next;
+            }
+            for (List<Long> chunk : chunks(subtree)) {
+                // Pictures first (recycled ones too, so that a restore never points at a missing category).
+                Map<String, Object> params = new LinkedHashMap<>();
+                String ids = inList("id", chunk, params);
+                h.createUpdate("UPDATE picture SET category_id = " + Category.DEFAULT_ID + ", modified = :modified "
+                                + "WHERE tenant_id = :tenant AND category_id IN " + ids)
+                        .bindMap(params).bind("modified", millis(modified)).bind("tenant", tenantId).execute();
+                h.createUpdate("DELETE FROM category WHERE tenant_id = :tenant AND id IN " + ids)
+                        .bindMap(params).bind("tenant", tenantId).execute();
+            }
             return true;
         });
     }
@@ -658,6 +679,116 @@ public final class SqlMetadataStore implements MetadataStore {
         for (int i = 0; i < distinct.size(); i += IN_LIST_CHUNK)
             chunks.add(distinct.subList(i, Math.min(distinct.size(), i + IN_LIST_CHUNK)));
         return chunks;
+    }
+
+    // =============================================================== VOD search (SearchMedia)
+    // Kept apart from the TOP queries above: a PictureFilter is a tree of and/or conditions, and
+    // pages are by offset or by keyset. Portable SQL: row-value comparisons work on SQLite 3.15+
+    // and PostgreSQL, and both serve them from the (…, created|modified, picture_id) indexes.
+
+    @Override
+    public List<Picture> searchPictures(long tenantId, PictureSearch search) {
+        if (search.limit() <= 0) return List.of();
+        SqlText select = searchSelect(db.dialect(), tenantId, search);
+        return db.read(h -> h.createQuery(select.sql()).bindMap(select.params()).map(PICTURE).list());
+    }
+
+    @Override
+    public long countMatching(long tenantId, PictureFilter filter) {
+        if (filter.isEverything())
+            return db.read(h -> h.createQuery("SELECT live_pictures FROM tenant WHERE id = :tenant").bind("tenant", tenantId)
+                    .mapTo(Long.class).findOne().orElse(0L));
+        SqlText where = searchWhere(db.dialect(), tenantId, filter);
+        return db.read(h -> h.createQuery("SELECT COUNT(*) FROM picture" + where.sql())
+                .bindMap(where.params()).mapTo(Long.class).one());
+    }
+
+    /** The page {@code search} asks for; package-visible so tests can check its plan. */
+    static SqlText searchSelect(Database.Dialect dialect, long tenantId, PictureSearch search) {
+        SqlText where = searchWhere(dialect, tenantId, search.filter());
+        Map<String, Object> params = new LinkedHashMap<>(where.params());
+        StringBuilder sql = new StringBuilder("SELECT " + PICTURE_COLUMNS + " FROM picture").append(where.sql());
+        PictureSearch.Sort first = search.sorts().get(0);
+        if (search.after() != null) {
+            // Keyset: strictly after the last row of the previous page in (sort column, picture_id) order.
+            sql.append(" AND (").append(timeColumn(first.field())).append(", picture_id) ")
+                    .append(first.descending() ? "<" : ">").append(" (:afterValue, :afterId)");
+            params.put("afterValue", search.after().sortValueMillis());
+            params.put("afterId", search.after().pictureId());
+        }
+        sql.append(" ORDER BY ");
+        for (PictureSearch.Sort s : search.sorts())
+            sql.append(timeColumn(s.field())).append(s.descending() ? " DESC, " : " ASC, ");
+        // picture_id in the first sort's direction: a single sort is then one index read one way
+        sql.append("picture_id").append(first.descending() ? " DESC" : " ASC");
+        sql.append(" LIMIT :limit OFFSET :offset");
+        params.put("limit", search.limit());
+        params.put("offset", search.offset());
+        return new SqlText(sql.toString(), params);
+    }
+
+    static SqlText searchWhere(Database.Dialect dialect, long tenantId, PictureFilter filter) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("tenant", tenantId);
+        StringBuilder sql = new StringBuilder(" WHERE tenant_id = :tenant AND deleted = " + LIVE);
+        if (!filter.isEverything()) sql.append(" AND ").append(condition(dialect, filter, params));
+        return new SqlText(sql.toString(), params);
+    }
+
+    private static String timeColumn(PictureFilter.TimeField f) {
+        return f == PictureFilter.TimeField.CREATED ? "created" : "modified";
+    }
+
+    /** One filter node as a parenthesised SQL condition; parameters are named p0, p1, … in order. */
+    private static String condition(Database.Dialect dialect, PictureFilter f, Map<String, Object> params) {
+        if (f instanceof PictureFilter.All all) {
+            if (all.parts().isEmpty()) return "1 = 1";
+            List<String> parts = new ArrayList<>();
+            for (PictureFilter p : all.parts()) parts.add(condition(dialect, p, params));
+            return "(" + String.join(" AND ", parts) + ")";
+        }
+        if (f instanceof PictureFilter.Any any) {
+            if (any.parts().isEmpty()) return "1 = 0";
+            List<String> parts = new ArrayList<>();
+            for (PictureFilter p : any.parts()) parts.add(condition(dialect, p, params));
+            return "(" + String.join(" OR ", parts) + ")";
+        }
+        if (f instanceof PictureFilter.ImageIdIs i) return "image_id = :" + param(params, i.imageId());
+        if (f instanceof PictureFilter.CategoryIs c) return "category_id = :" + param(params, c.categoryId());
+        if (f instanceof PictureFilter.StatusIn s) {
+            if (s.statuses().isEmpty()) return "1 = 0";
+            List<String> codes = s.statuses().stream().map(SqlRows::statusCode).sorted().toList();
+            List<String> names = new ArrayList<>();
+            for (String code : codes) names.add(":" + param(params, code));
+            return "status IN (" + String.join(", ", names) + ")";
+        }
+        if (f instanceof PictureFilter.TextContains t) {
+            String escaped = escapeLike(t.term());
+            String name = param(params, "%" + escaped + "%");
+            return switch (t.field()) {
+                // the title has a substring index (SQLite FTS5 trigram), usable for terms without wildcards
+                case TITLE -> escaped.equals(t.term()) ? dialect.titleContains(name)
+                        : "title LIKE :" + name + " ESCAPE '" + LIKE_ESCAPE + "'";
+                case TAGS -> "tags LIKE :" + name + " ESCAPE '" + LIKE_ESCAPE + "'";
+                case DESCRIPTION -> "description LIKE :" + name + " ESCAPE '" + LIKE_ESCAPE + "'";
+                case ORIGINAL_FILE_NAME -> "original_file_name LIKE :" + name + " ESCAPE '" + LIKE_ESCAPE + "'";
+            };
+        }
+        if (f instanceof PictureFilter.TimeRange r) {
+            String col = timeColumn(r.field());
+            List<String> parts = new ArrayList<>();
+            if (r.from() != null) parts.add(col + (r.fromInclusive() ? " >= :" : " > :") + param(params, millis(r.from())));
+            if (r.to() != null) parts.add(col + (r.toInclusive() ? " <= :" : " < :") + param(params, millis(r.to())));
+            return parts.isEmpty() ? "1 = 1" : "(" + String.join(" AND ", parts) + ")";
+        }
+        if (f instanceof PictureFilter.Constant c) return c.matches() ? "1 = 1" : "1 = 0";
+        throw new IllegalArgumentException("unknown filter " + f); // PictureFilter is sealed: cannot happen
+    }
+
+    private static String param(Map<String, Object> params, Object value) {
+        String name = "p" + params.size();
+        params.put(name, value);
+        return name;
     }
 
     @Override

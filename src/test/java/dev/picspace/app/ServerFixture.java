@@ -42,13 +42,26 @@ public final class ServerFixture implements AutoCloseable {
         return new TenantHandle(t, picspace.metadata().findTopCredentialsOfTenant(t.id()).orElseThrow());
     }
 
+    public TenantHandle tenant(String nick, long ordered, long free, boolean signedUrls) {
+        Tenant t = picspace.space().createTenant(nick, ordered, free, null, signedUrls);
+        return new TenantHandle(t, picspace.metadata().findTopCredentialsOfTenant(t.id()).orElseThrow());
+    }
+
+    /** Where the URLs picspace hands out point (settings public-base-url, by default http://localhost:PORT). */
+    public String publicBase() { return picspace.settings().publicBaseUrl(server.port()); }
+
+    /** host:port, as the Alibaba SDKs take an endpoint. */
+    public String endpoint() { return "127.0.0.1:" + server.port(); }
+
     public final class TenantHandle {
         public final Tenant tenant;
         public final TopCredentials creds;
+        public final dev.picspace.domain.VodCredentials vod;
 
         TenantHandle(Tenant tenant, TopCredentials creds) {
             this.tenant = tenant;
             this.creds = creds;
+            this.vod = picspace.metadata().findVodCredentialsOfTenant(tenant.id()).orElseThrow();
         }
 
         public DefaultTaobaoClient client(String format, String signMethod) {

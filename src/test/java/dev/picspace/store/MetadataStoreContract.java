@@ -17,7 +17,9 @@ import dev.picspace.domain.MetadataStore.BlobRecord;
 import dev.picspace.domain.MetadataStore.Mismatch;
 import dev.picspace.domain.MetadataStore.TenantSpec;
 import dev.picspace.domain.Picture;
+import dev.picspace.domain.PictureFilter;
 import dev.picspace.domain.PictureQuery;
+import dev.picspace.domain.PictureSearch;
 import dev.picspace.domain.PictureStatus;
 import dev.picspace.domain.Tenant;
 import dev.picspace.domain.TopCredentials;
@@ -159,6 +161,9 @@ abstract class MetadataStoreContract {
         PictureBuilder created(Instant i) { created = i; modified = i; return this; }
         PictureBuilder modified(Instant i) { modified = i; return this; }
         PictureBuilder client(String c) { clientType = c; return this; }
+        PictureBuilder tags(String t) { tags = t; return this; }
+        PictureBuilder description(String d) { description = d; return this; }
+        PictureBuilder fileName(String n) { originalFileName = n; return this; }
         PictureBuilder uploading() { status = PictureStatus.UPLOADING; blobKey = null; md5 = null; format = null; size = 0; width = 0; height = 0; frames = 0; return this; }
 
         Picture build() {
@@ -892,6 +897,119 @@ abstract class MetadataStoreContract {
         assertThat(g.find(q -> q.tokens(tokens).deleted(true))).isEqualTo(idsOf(g.p6));
         assertThat(g.find(q -> q.tokens(List.of()))).isEmpty();
         assertThat(g.count(q -> q.tokens(List.of()))).isZero();
+    }
+
+    // ================================================================ VOD search (PictureFilter / PictureSearch)
+
+    /** Five live pictures of one tenant, one recycled, one of another tenant; see each test. */
+    private final class Library {
+        final Tenant t = newTenant("library", 1_000_000, 0);
+        final Category cat = store.insertCategory(category(t.id(), 0, "cat", 0, T0), 100);
+        final Picture a = insert(picture(t.id()).created(T0.plusSeconds(1)).title("red shoe").tags("summer,sale")
+                .description("50% off").fileName("IMG_1.JPG").modified(T0.plusSeconds(40)));
+        final Picture b = insert(picture(t.id()).created(T0.plusSeconds(2)).title("blue hat").tags("winter")
+                .description("warm").category(cat.id()).modified(T0.plusSeconds(10)));
+        final Picture c = insert(picture(t.id()).created(T0.plusSeconds(3)).title("red hat").tags(null).description(null).uploading()
+                .modified(T0.plusSeconds(30)));
+        // same creation time as c, larger id: the tie-breaker decides
+        final Picture d = insert(picture(t.id()).created(T0.plusSeconds(3)).title("green_scarf").tags("sale")
+                .category(cat.id()).modified(T0.plusSeconds(20)));
+        final Picture e = insert(picture(t.id()).created(T0.plusSeconds(5)).title("red scarf").tags("winter,sale")
+                .modified(T0.plusSeconds(50)));
+        final Picture recycled = insert(picture(t.id()).created(T0.plusSeconds(6)).title("red recycled"));
+        final Picture elsewhere = insert(picture(newTenant("other-library", 1_000_000, 0).id()).title("red elsewhere"));
+
+        Library() { store.recyclePictures(t.id(), List.of(recycled.pictureId()), T0.plusSeconds(60)); }
+
+        List<Long> find(PictureFilter f) { return search(f, List.of(new PictureSearch.Sort(PictureFilter.TimeField.CREATED, false)), null, 0, 100); }
+
+        List<Long> search(PictureFilter f, List<PictureSearch.Sort> sorts, PictureSearch.Position after, long offset, int limit) {
+            return store.searchPictures(t.id(), new PictureSearch(f, sorts, after, offset, limit)).stream().map(Picture::pictureId).toList();
+        }
+
+        long count(PictureFilter f) { return store.countMatching(t.id(), f); }
+    }
+
+    static PictureFilter text(PictureFilter.TextField f, String term) { return new PictureFilter.TextContains(f, term); }
+
+    @Test
+    void searchFiltersByEveryKindOfCondition() {
+        Library l = new Library();
+        assertThat(l.find(PictureFilter.everything())).isEqualTo(idsOf(l.a, l.b, l.c, l.d, l.e));
+        assertThat(l.count(PictureFilter.everything())).isEqualTo(5);
+        assertThat(l.find(text(PictureFilter.TextField.TITLE, "red"))).isEqualTo(idsOf(l.a, l.c, l.e));
+        assertThat(l.find(text(PictureFilter.TextField.TITLE, "_"))).isEqualTo(idsOf(l.d)); // wildcards are literal
+        assertThat(l.find(text(PictureFilter.TextField.TAGS, "sale"))).isEqualTo(idsOf(l.a, l.d, l.e));
+        assertThat(l.find(text(PictureFilter.TextField.DESCRIPTION, "%"))).isEqualTo(idsOf(l.a));
+        assertThat(l.find(text(PictureFilter.TextField.ORIGINAL_FILE_NAME, "IMG_1"))).isEqualTo(idsOf(l.a));
+        assertThat(l.find(new PictureFilter.ImageIdIs(l.b.imageId()))).isEqualTo(idsOf(l.b));
+        assertThat(l.find(new PictureFilter.ImageIdIs(l.elsewhere.imageId()))).isEmpty();
+        assertThat(l.find(new PictureFilter.ImageIdIs(l.recycled.imageId()))).isEmpty();
+        assertThat(l.find(new PictureFilter.CategoryIs(l.cat.id()))).isEqualTo(idsOf(l.b, l.d));
+        assertThat(l.find(new PictureFilter.CategoryIs(Category.DEFAULT_ID))).isEqualTo(idsOf(l.a, l.c, l.e));
+        assertThat(l.find(new PictureFilter.StatusIn(java.util.Set.of(PictureStatus.UPLOADING)))).isEqualTo(idsOf(l.c));
+        assertThat(l.find(new PictureFilter.StatusIn(java.util.Set.of(PictureStatus.UPLOADING, PictureStatus.NORMAL)))).hasSize(5);
+        assertThat(l.find(new PictureFilter.StatusIn(java.util.Set.of()))).isEmpty();
+        assertThat(l.find(new PictureFilter.TimeRange(PictureFilter.TimeField.CREATED, T0.plusSeconds(2), true, T0.plusSeconds(5), false)))
+                .isEqualTo(idsOf(l.b, l.c, l.d));
+        assertThat(l.find(new PictureFilter.TimeRange(PictureFilter.TimeField.CREATED, T0.plusSeconds(2), false, null, false)))
+                .isEqualTo(idsOf(l.c, l.d, l.e));
+        assertThat(l.find(new PictureFilter.TimeRange(PictureFilter.TimeField.MODIFIED, null, false, T0.plusSeconds(30), true)))
+                .isEqualTo(idsOf(l.b, l.c, l.d));
+        assertThat(l.find(new PictureFilter.Constant(false))).isEmpty();
+        PictureFilter redAndSaleOrCategory = new PictureFilter.All(List.of(text(PictureFilter.TextField.TITLE, "red"),
+                new PictureFilter.Any(List.of(text(PictureFilter.TextField.TAGS, "sale"), new PictureFilter.StatusIn(java.util.Set.of(PictureStatus.UPLOADING))))));
+        assertThat(l.find(redAndSaleOrCategory)).isEqualTo(idsOf(l.a, l.c, l.e));
+        assertThat(l.count(redAndSaleOrCategory)).isEqualTo(3);
+        assertThat(l.find(new PictureFilter.Any(List.of()))).isEmpty();
+        assertThat(l.count(text(PictureFilter.TextField.TITLE, "hat"))).isEqualTo(2);
+    }
+
+    @Test
+    void searchOrdersAndPagesByOffsetOrByKeyset() {
+        Library l = new Library();
+        var createdDesc = List.of(new PictureSearch.Sort(PictureFilter.TimeField.CREATED, true));
+        var modifiedAsc = List.of(new PictureSearch.Sort(PictureFilter.TimeField.MODIFIED, false));
+        assertThat(l.search(PictureFilter.everything(), createdDesc, null, 0, 10)).isEqualTo(idsOf(l.e, l.d, l.c, l.b, l.a));
+        assertThat(l.search(PictureFilter.everything(), modifiedAsc, null, 0, 10)).isEqualTo(idsOf(l.b, l.d, l.c, l.a, l.e));
+        assertThat(l.search(PictureFilter.everything(), createdDesc, null, 1, 2)).isEqualTo(idsOf(l.d, l.c));
+        assertThat(l.search(PictureFilter.everything(), List.of(new PictureSearch.Sort(PictureFilter.TimeField.MODIFIED, true),
+                new PictureSearch.Sort(PictureFilter.TimeField.CREATED, false)), null, 0, 2)).isEqualTo(idsOf(l.e, l.a));
+        // a keyset page continues right after its position, through the tie between c and d
+        PictureSearch s = new PictureSearch(PictureFilter.everything(), createdDesc, null, 0, 1);
+        assertThat(l.search(PictureFilter.everything(), createdDesc, s.positionOf(l.d), 0, 2)).isEqualTo(idsOf(l.c, l.b));
+        assertThat(l.search(PictureFilter.everything(), createdDesc, s.positionOf(l.a), 0, 2)).isEmpty();
+        PictureSearch asc = new PictureSearch(PictureFilter.everything(), List.of(new PictureSearch.Sort(PictureFilter.TimeField.CREATED, false)), null, 0, 1);
+        assertThat(l.search(PictureFilter.everything(), asc.sorts(), asc.positionOf(l.c), 0, 10)).isEqualTo(idsOf(l.d, l.e));
+        PictureSearch mod = new PictureSearch(PictureFilter.everything(), modifiedAsc, null, 0, 1);
+        assertThat(l.search(text(PictureFilter.TextField.TITLE, "red"), modifiedAsc, mod.positionOf(l.c), 0, 10)).isEqualTo(idsOf(l.a, l.e));
+        // the whole traversal page by page: every picture once
+        List<Long> all = new ArrayList<>();
+        PictureSearch.Position after = null;
+        while (true) {
+            List<Picture> page = store.searchPictures(l.t.id(), new PictureSearch(PictureFilter.everything(), createdDesc, after, 0, 2));
+            if (page.isEmpty()) break;
+            page.forEach(p -> all.add(p.pictureId()));
+            after = s.positionOf(page.get(page.size() - 1));
+        }
+        assertThat(all).isEqualTo(idsOf(l.e, l.d, l.c, l.b, l.a));
+    }
+
+    @Test
+    void deletingACategoryDeletesItsWholeSubtreeAtAnyDepth() {
+        Tenant t = newTenant("deep", 100_000, 0);
+        Category l1 = store.insertCategory(category(t.id(), 0, "l1", 0, T0), 100);
+        Category l2 = store.insertCategory(category(t.id(), l1.id(), "l2", 0, T0), 100);
+        Category l3 = store.insertCategory(category(t.id(), l2.id(), "l3", 0, T0), 100);
+        Category l3b = store.insertCategory(category(t.id(), l2.id(), "l3b", 0, T0), 100);
+        Category other = store.insertCategory(category(t.id(), 0, "other", 0, T0), 100);
+        Picture deep = insert(picture(t.id()).category(l3.id()));
+        Picture kept = insert(picture(t.id()).category(other.id()));
+        assertThat(store.deleteCategory(t.id(), l1.id(), T0.plusSeconds(1))).isTrue();
+        for (Category gone : List.of(l1, l2, l3, l3b)) assertThat(store.findCategory(t.id(), gone.id())).isEmpty();
+        assertThat(store.findCategory(t.id(), other.id())).isPresent();
+        assertThat(store.findPicture(t.id(), deep.pictureId()).orElseThrow().categoryId()).isEqualTo(Category.DEFAULT_ID);
+        assertThat(store.findPicture(t.id(), kept.pictureId()).orElseThrow().categoryId()).isEqualTo(other.id());
     }
 
     // ================================================================ blobs and fsck

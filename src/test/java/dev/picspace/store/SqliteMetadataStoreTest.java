@@ -4,7 +4,9 @@ import dev.picspace.domain.Exceptions.QuotaExceededException;
 import dev.picspace.domain.MetadataStore;
 import dev.picspace.domain.MetadataStore.BlobRecord;
 import dev.picspace.domain.Picture;
+import dev.picspace.domain.PictureFilter;
 import dev.picspace.domain.PictureQuery;
+import dev.picspace.domain.PictureSearch;
 import dev.picspace.domain.Tenant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -238,6 +240,48 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
         assertUses(countPlan(q -> q.category(7)), "COVERING INDEX picture_by_category", false);
         assertUses(countPlan(q -> q.modifiedAfter(Instant.EPOCH)), "COVERING INDEX picture_by_modified", false);
         assertUses(countPlan(q -> q.client("client:phone")), "COVERING INDEX picture_by_client_type", false);
+    }
+
+    private List<String> searchPlan(PictureFilter f, PictureFilter.TimeField sort, boolean desc, boolean keyset) {
+        PictureSearch search = new PictureSearch(f, List.of(new PictureSearch.Sort(sort, desc)),
+                keyset ? new PictureSearch.Position(5, 7) : null, 0, 10);
+        SqlMetadataStore.SqlText s = SqlMetadataStore.searchSelect(Database.Dialect.SQLITE, 1, search);
+        return plan(s.sql(), s.params());
+    }
+
+    private List<String> matchCountPlan(PictureFilter f) {
+        SqlMetadataStore.SqlText s = SqlMetadataStore.searchWhere(Database.Dialect.SQLITE, 1, f);
+        return plan("SELECT COUNT(*) FROM picture" + s.sql(), s.params());
+    }
+
+    /** SearchMedia: each order, with or without a keyset position, is one index read in order. */
+    @Test
+    void everySearchShapeReadsAnIndexInItsOwnOrder() {
+        PictureFilter all = PictureFilter.everything();
+        for (boolean desc : new boolean[]{true, false}) {
+            for (boolean keyset : new boolean[]{false, true}) {
+                assertUses(searchPlan(all, PictureFilter.TimeField.CREATED, desc, keyset), "picture_by_created", true);
+                assertUses(searchPlan(all, PictureFilter.TimeField.MODIFIED, desc, keyset), "picture_by_modified", true);
+                assertUses(searchPlan(new PictureFilter.StatusIn(java.util.Set.of(dev.picspace.domain.PictureStatus.UPLOADING)),
+                        PictureFilter.TimeField.CREATED, desc, keyset), "picture_by_status", true);
+            }
+        }
+        assertUses(searchPlan(new PictureFilter.CategoryIs(7), PictureFilter.TimeField.CREATED, true, true), "picture_by_category_created", true);
+        assertUses(searchPlan(new PictureFilter.ImageIdIs("abc"), PictureFilter.TimeField.CREATED, true, false), "picture_image_id", false);
+        assertUses(searchPlan(new PictureFilter.TextContains(PictureFilter.TextField.TITLE, "beach"), PictureFilter.TimeField.CREATED,
+                true, false), "picture_by_created", true);
+        assertUses(searchPlan(new PictureFilter.TextContains(PictureFilter.TextField.TAGS, "sale"), PictureFilter.TimeField.CREATED,
+                true, true), "picture_by_created", true);
+        assertUses(searchPlan(new PictureFilter.TimeRange(PictureFilter.TimeField.CREATED, Instant.EPOCH, true, Instant.now(), false),
+                PictureFilter.TimeField.CREATED, false, false), "picture_by_created", true);
+
+        assertUses(matchCountPlan(new PictureFilter.StatusIn(java.util.Set.of(dev.picspace.domain.PictureStatus.NORMAL))),
+                "COVERING INDEX picture_by_status", false);
+        assertUses(matchCountPlan(new PictureFilter.CategoryIs(7)), "COVERING INDEX picture_by_category", false);
+        assertUses(matchCountPlan(new PictureFilter.TimeRange(PictureFilter.TimeField.MODIFIED, Instant.EPOCH, true, null, false)),
+                "COVERING INDEX picture_by_modified", false);
+        assertUses(matchCountPlan(new PictureFilter.TimeRange(PictureFilter.TimeField.CREATED, Instant.EPOCH, true, null, false)),
+                "COVERING INDEX picture_by_", false);
     }
 
     @Test

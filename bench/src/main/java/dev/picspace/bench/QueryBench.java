@@ -182,14 +182,14 @@ public final class QueryBench {
         long run() throws Exception;
     }
 
-    private static void warmUp(Call... calls) throws Exception {
+    static void warmUp(Call... calls) throws Exception {
         long started = System.nanoTime();
         long enough = started + WARM_UP_TIME.toNanos(), budget = started + WARM_UP_BUDGET.toNanos();
         for (int i = 0; (i < WARM_UP_CALLS || System.nanoTime() < enough) && System.nanoTime() < budget; i++)
             for (Call c : calls) c.run();
     }
 
-    private static void timed(Call call, Latencies into) throws Exception {
+    static void timed(Call call, Latencies into) throws Exception {
         long t0 = System.nanoTime();
         call.run();
         into.add(System.nanoTime() - t0);

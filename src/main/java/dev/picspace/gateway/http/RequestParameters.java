@@ -128,9 +128,10 @@ public final class RequestParameters implements AutoCloseable {
     /**
      * The same from the raw parts of a request: the still-encoded query string (or null), the
      * Content-Type (or null), the declared Content-Length (negative if unknown) and the body, which
-     * is only opened if its type is one that is read.
+     * is only opened if its type is one that is read. Public for callers that must also see the
+     * raw body (VOD's ACS3 signature covers its SHA-256) and so read it themselves first.
      */
-    static RequestParameters read(String rawQuery, String contentType, long contentLength,
+    public static RequestParameters read(String rawQuery, String contentType, long contentLength,
                                   Supplier<InputStream> body, long maxBodyBytes) {
         if (maxBodyBytes < 0) throw new IllegalArgumentException("maxBodyBytes < 0");
         Collector collected = new Collector();

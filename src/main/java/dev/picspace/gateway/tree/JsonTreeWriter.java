@@ -23,7 +23,7 @@ import java.util.Map;
  *
  * <p>Lists: {@code TOP_LIST} ⇒ {@code "pictures":{"picture":[…]}}, empty ⇒ {@code "pictures":{}}
  * (as captured live, top.md §3.2; the Java SDK then yields null); {@code FLAT} ⇒ {@code "X":[…]};
- * {@code WRAPPED} ⇒ {@code "X":{"Item":[…]}}, empty ⇒ {@code "X":{"Item":[]}}.
+ * {@code WRAPPED} ⇒ {@code "X":{"Item":[…]}}, empty ⇒ {@code "X":{"Item":[]}}; {@code VOD_FLAT} ⇒ {@code "X":[…]}.
  *
  * <p>Scalars: Long/Integer/BigDecimal as exact JSON numbers (64-bit ids above 2^53 keep every digit,
  * top.md §0.8), Double as a JSON number (a non-finite double, which JSON cannot express, comes out
@@ -93,7 +93,7 @@ public final class JsonTreeWriter {
                     json.writeEndObject();
                 }
             }
-            case FLAT -> writeArray(json, name, list, simplify);
+            case FLAT, VOD_FLAT -> writeArray(json, name, list, simplify);
             case WRAPPED -> {
                 String item = XmlTreeWriter.itemName(name, list);
                 json.writeStartObject();

@@ -20,7 +20,15 @@ public final class ListNode implements Node {
         /** JSON {@code "Field":[…]}; XML repeats {@code <Field>…</Field>} once per item (itemName unused). */
         FLAT,
         /** JSON {@code "Field":{"Item":[…]}}; XML {@code <Field><Item>…</Item>…</Field>}. */
-        WRAPPED
+        WRAPPED,
+        /**
+         * VOD's "flat" arrays (vod.md §0.3, §3.10): JSON {@code "Field":[…]} like {@link #FLAT};
+         * XML {@code <Field><Field>…</Field>…</Field>}, each item named like the field, inside one
+         * element of that name. The documents show the items as repeated siblings under the root,
+         * which aliyun-java-sdk-core's XmlReader reads as an empty list whenever the root has other
+         * children; this form is the one it reads (itemName unused).
+         */
+        VOD_FLAT
     }
 
     private final String itemName;
@@ -37,6 +45,8 @@ public final class ListNode implements Node {
     public static ListNode flat() { return new ListNode(null, Wrapping.FLAT); }
 
     public static ListNode wrapped(String itemName) { return new ListNode(itemName, Wrapping.WRAPPED); }
+
+    public static ListNode vodFlat() { return new ListNode(null, Wrapping.VOD_FLAT); }
 
     public ListNode add(Node item) { items.add(item); return this; }
 

@@ -13,7 +13,8 @@ import java.util.Map;
  *   <li>{@code TOP_LIST}: {@code <pictures list="true"><picture>…</picture>…</pictures>}
  *       (an empty list is an empty container);</li>
  *   <li>{@code FLAT}: the field's element repeated once per item, nothing for an empty list;</li>
- *   <li>{@code WRAPPED}: {@code <Field><Item>…</Item>…</Field>}.</li>
+ *   <li>{@code WRAPPED}: {@code <Field><Item>…</Item>…</Field>};</li>
+ *   <li>{@code VOD_FLAT}: {@code <Field><Field>…</Field>…</Field>} (an empty list is an empty element).</li>
  * </ul>
  * Scalars are written as {@link Scalar#text()}. The output is compact (no indentation) and always
  * well-formed: characters XML 1.0 cannot carry are replaced by U+FFFD.
@@ -73,6 +74,11 @@ public final class XmlTreeWriter {
                 String item = itemName(name, list);
                 open(out, name);
                 for (Node n : list.items()) writeElement(out, item, n);
+                close(out, name);
+            }
+            case VOD_FLAT -> {
+                open(out, name);
+                for (Node n : list.items()) writeElement(out, name, n);
                 close(out, name);
             }
         }

@@ -166,6 +166,24 @@ class TreeWritersTest {
         }
     }
 
+    /** VOD's flat arrays: plain JSON arrays, and in XML one element of the field's name around items of that name. */
+    @Nested
+    class VodFlat {
+        @Test
+        void jsonIsAPlainArrayAndXmlWrapsItemsNamedLikeTheField() {
+            ObjectNode body = ObjectNode.object().put("RequestId", "R")
+                    .put("ImageInfo", ListNode.vodFlat().add(ObjectNode.object().put("ImageId", "a")).add(ObjectNode.object().put("ImageId", "b")))
+                    .put("NonExistImageIds", ListNode.vodFlat().add("x"))
+                    .put("Empty", ListNode.vodFlat());
+            assertThat(json(vod("GetImageInfosResponse", body), false)).isEqualTo(
+                    "{\"RequestId\":\"R\",\"ImageInfo\":[{\"ImageId\":\"a\"},{\"ImageId\":\"b\"}],\"NonExistImageIds\":[\"x\"],\"Empty\":[]}");
+            assertThat(xml(vod("GetImageInfosResponse", body))).isEqualTo("<?xml version=\"1.0\" encoding=\"utf-8\" ?>"
+                    + "<GetImageInfosResponse><RequestId>R</RequestId>"
+                    + "<ImageInfo><ImageInfo><ImageId>a</ImageId></ImageInfo><ImageInfo><ImageId>b</ImageId></ImageInfo></ImageInfo>"
+                    + "<NonExistImageIds><NonExistImageIds>x</NonExistImageIds></NonExistImageIds><Empty></Empty></GetImageInfosResponse>");
+        }
+    }
+
     @Nested
     class Xml {
         @Test
