@@ -5,7 +5,10 @@ import dev.picspace.gateway.MeteredHandler;
 import dev.picspace.gateway.PictureUrls;
 import dev.picspace.gateway.serve.BlockingHandlerAdapter;
 import dev.picspace.gateway.serve.PictureServingHandler;
+import dev.picspace.gateway.oss.ObjectProcessor;
+import dev.picspace.gateway.oss.OssGateway;
 import dev.picspace.gateway.top.TopGateway;
+import dev.picspace.domain.ObjectUploads;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.eclipse.jetty.http.HttpHeader;
@@ -30,8 +33,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP server: {@code /router/rest} (TOP), {@code /i/…} (pictures), {@code /healthz},
- * {@code /metrics}. Jetty 12 core handlers, no servlets.
+ * The HTTP server: {@code /router/rest} (TOP), {@code /i/…} (pictures), {@code /<oss-bucket>/…}
+ * (the OSS-compatible object endpoint), {@code /healthz}, {@code /metrics}. Jetty 12 core
+ * handlers, no servlets.
  */
 public final class PicspaceServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PicspaceServer.class);
@@ -46,6 +50,8 @@ public final class PicspaceServer implements AutoCloseable {
         return t;
     });
     private volatile boolean ready;
+    /** SEAM: x-oss-process on GetObject (the image-delivery derivative service); null until wired: 501. */
+    private volatile ObjectProcessor objectProcessor;
 
     public PicspaceServer(Picspace picspace) {
         this.picspace = picspace;
@@ -61,6 +67,12 @@ public final class PicspaceServer implements AutoCloseable {
         connector.setHost(picspace.settings().host());
         connector.setPort(picspace.settings().port());
         server.addConnector(connector);
+    }
+
+    /** Wires OSS image processing ({@code x-oss-process}) before {@link #start}; see {@link ObjectProcessor}. */
+    public PicspaceServer objectProcessor(ObjectProcessor processor) {
+        this.objectProcessor = processor;
+        return this;
     }
 
     /** Starts serving; returns once the port is bound and {@code /healthz} answers 200. */
@@ -82,6 +94,10 @@ public final class PicspaceServer implements AutoCloseable {
                         new Plain("/healthz", () -> ready ? "ok\n" : null, "text/plain;charset=UTF-8"),
                         new Plain("/metrics", registry::scrape, "text/plain;version=0.0.4;charset=utf-8"),
                         new TopGateway(picspace.space(), urls, metrics, picspace.settings().maxBodyBytes()),
+                        // after picspace's own paths: a virtual-host request must never shadow them
+                        new MeteredHandler("oss", metrics, new OssGateway(picspace.space(),
+                                new ObjectUploads(picspace.space(), picspace.ids()), picspace.sts(),
+                                picspace.settings().ossBucket(), picspace.clock(), objectProcessor, metrics)),
                         new NotFound())));
         server.setHandler(handlers);
         server.start();

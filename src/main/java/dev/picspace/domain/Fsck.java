@@ -17,6 +17,11 @@ import java.util.Set;
  * <p>An unreferenced blob is removed only when it has been unreferenced for longer than the grace
  * period: an upload in flight names its bytes a moment before its metadata commits, and must not
  * lose them to a concurrent sweep.
+ *
+ * <p>Parts of multipart uploads ({@link ObjectUploads}) are blobs no picture refers to yet: while
+ * their upload is open they are in use, whatever their age (a large upload may take longer than the
+ * grace period). With repair, uploads abandoned for {@link ObjectUploads#ABANDONED_AFTER} are
+ * forgotten first, so their parts are swept like any unreferenced blob, after the grace period.
  */
 public final class Fsck {
 
@@ -49,6 +54,7 @@ public final class Fsck {
             int n;
             do { n = metadata.purgeRecycled(now.minus(recycleRetention), 1000); purged += n; } while (n == 1000);
         }
+        if (repair) metadata.purgeMultipartUploads(now.minus(ObjectUploads.ABANDONED_AFTER));
         List<MetadataStore.Mismatch> refCounts = metadata.findRefCountMismatches();
         List<MetadataStore.Mismatch> usage = metadata.findUsageMismatches();
         if (repair) {
@@ -65,11 +71,13 @@ public final class Fsck {
             else if (r.zeroSince() == null || r.zeroSince().isBefore(now.minus(grace))) unreferencedRecords.add(r.key());
             else referenced.add(r.key()); // recently freed: within grace, leave it
         });
+        Set<String> partsInUse = new HashSet<>();
+        metadata.forEachMultipartPartBlob(partsInUse::add);
         Set<String> stored = new HashSet<>();
         List<String> orphans = new ArrayList<>();
         blobs.forEach(stat -> {
             stored.add(stat.key());
-            if (referenced.contains(stat.key())) return;
+            if (referenced.contains(stat.key()) || partsInUse.contains(stat.key())) return;
             boolean old = stat.lastModified() == null || stat.lastModified().isBefore(now.minus(grace));
             if (old || unreferencedRecords.contains(stat.key())) orphans.add(stat.key());
         });
@@ -78,6 +86,8 @@ public final class Fsck {
 
         if (repair) {
             for (String key : orphans) {
+                // A part may have been stored again (same bytes) since the part list was read.
+                if (metadata.multipartPartBlobInUse(key)) continue;
                 // Re-checked in a transaction: an upload may have taken a reference meanwhile.
                 boolean hasRecord = metadata.findBlob(key).isPresent();
                 if (!hasRecord || metadata.deleteBlobRecordIfUnreferenced(key)) blobs.delete(key);

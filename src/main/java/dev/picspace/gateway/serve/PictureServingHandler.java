@@ -231,23 +231,6 @@ public class PictureServingHandler extends Handler.Abstract {
         return new BlobBody(blobs, picture.blobKey());
     }
 
-    /** A blob as a {@link ContentResponder.Body}; store failures become IOExceptions, which become a 500. */
-    private record BlobBody(BlobStore blobs, String key) implements ContentResponder.Body {
-        @Override
-        public InputStream open(long offset, long length) throws IOException {
-            try {
-                return blobs.open(key, offset, length);
-            } catch (PicspaceException e) {
-                throw new IOException("blob " + key + ": " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public Optional<Path> file() {
-            return blobs.localFile(key);
-        }
-    }
-
     /**
      * Servable pictures looked up in the last {@code ttlNanos}, by URL token; bounded. Lock-free reads;
      * when full, expired entries go first, then arbitrary ones (a lookup is all that is lost).
