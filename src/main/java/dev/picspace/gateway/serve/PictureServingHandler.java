@@ -1,8 +1,5 @@
 package dev.picspace.gateway.serve;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Objects;
@@ -21,7 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.picspace.domain.BlobStore;
 import dev.picspace.domain.MetadataStore;
-import dev.picspace.domain.PicspaceException;
 import dev.picspace.domain.Picture;
 import dev.picspace.domain.PictureStatus;
 import dev.picspace.domain.Tenant;
@@ -228,7 +224,7 @@ public class PictureServingHandler extends Handler.Abstract {
 
     /** The blob's bytes, by content hash. */
     ContentResponder.Body bodyOf(Picture picture) {
-        return new BlobBody(blobs, picture.blobKey());
+        return new BlobBody(blobs, picture.blobKey()); // shared with OSS GetObject
     }
 
     /**
