@@ -248,6 +248,35 @@ class OssEndpointTest {
     }
 
     @Test
+    void thePartsOfOneUploadMayGoToDifferentNodesSharingTheDatabaseAndTheBlobStore() throws Exception {
+        // a second stateless node: its own server, pools and caches, the same database and blob store
+        try (ServerFixture node2 = new ServerFixture(data, Map.of("max-bytes", String.valueOf(MAX_BYTES)))) {
+            var t = fx.tenant("oss-two-nodes", 50L << 20, 0);
+            Pending up = pending(t, ImageFormat.JPEG, Duration.ofSeconds(3000));
+            byte[] jpeg = TestImages.noisyJpeg(1000, 700, 17);
+            int third = jpeg.length / 3;
+            assertThat(third).isGreaterThan((int) dev.picspace.domain.ObjectUploads.MIN_PART_BYTES);
+            OSS one = client(up.auth());
+            OSS two = track(new OSSClientBuilder().build(node2.base(), up.auth().accessKeyId(), up.auth().accessKeySecret(),
+                    up.auth().securityToken(), config()));
+            String uploadId = one.initiateMultipartUpload(new InitiateMultipartUploadRequest(bucket, up.key())).getUploadId();
+            List<PartETag> etags = new ArrayList<>();
+            int[][] ranges = {{0, third}, {third, 2 * third}, {2 * third, jpeg.length}};
+            for (int i = 0; i < 3; i++) {
+                OSS node = i == 1 ? two : one;
+                int off = ranges[i][0], len = ranges[i][1] - ranges[i][0];
+                etags.add(node.uploadPart(new UploadPartRequest(bucket, up.key(), uploadId, i + 1,
+                        new ByteArrayInputStream(jpeg, off, len), len)).getPartETag());
+            }
+            assertThat(two.listParts(new ListPartsRequest(bucket, up.key(), uploadId)).getParts()).hasSize(3);
+            two.completeMultipartUpload(new CompleteMultipartUploadRequest(bucket, up.key(), uploadId, etags));
+            assertThat(readAll(one.getObject(bucket, up.key()))).isEqualTo(jpeg);
+            assertThat(reload(up.picture()).status()).isEqualTo(PictureStatus.NORMAL);
+            assertThat(t.reload().usedBytes()).isEqualTo(jpeg.length);
+        }
+    }
+
+    @Test
     void theSdksUploadFileWithSmallPartsRunsPartsInParallelAcrossTheServersThreads() throws Throwable {
         var t = fx.tenant("oss-upload-file", 50L << 20, 0);
         Pending up = pending(t, ImageFormat.JPEG, Duration.ofSeconds(3000));
