@@ -99,6 +99,8 @@ public final class OssGateway extends Handler.Abstract {
     private static final Set<String> SIGNATURE_PARAMETERS = Set.of("OSSAccessKeyId", "Expires", "Signature", "security-token");
     /** ListParts: OSS's default and largest page. */
     static final int MAX_PARTS_PER_PAGE = 1000;
+    /** Request attribute: the body has been asked for (so a "100 Continue" may have gone out). */
+    private static final String BODY_OPENED = OssGateway.class.getName() + ".bodyOpened";
     private static final DateTimeFormatter ISO8601_MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -164,8 +166,12 @@ public final class OssGateway extends Handler.Abstract {
                 log.info("oss {} {} {}ms", op, response.getStatus(), (System.nanoTime() - started) / 100_000 / 10.0);
         } catch (RuntimeException e) {
             OssErrorException err = errorFor(e);
-            // Let the client finish sending and read the answer instead of a reset (bounded).
-            if (HttpMethod.PUT.is(request.getMethod()) || HttpMethod.POST.is(request.getMethod()))
+            // Let the client finish sending and read the answer instead of a reset (bounded). Not
+            // when it is waiting for "100 Continue" and nothing has asked for the body yet: reading
+            // now would invite the very body the answer refuses (RFC 9110 §10.1.1).
+            boolean waiting = request.getAttribute(BODY_OPENED) == null
+                    && "100-continue".equalsIgnoreCase(request.getHeaders().get(HttpHeader.EXPECT));
+            if ((HttpMethod.PUT.is(request.getMethod()) || HttpMethod.POST.is(request.getMethod())) && !waiting)
                 RequestParameters.discardBody(request, 4 * space.limits().maxBytes());
             log.info("oss {} {} {} {}ms: {}", op == null ? request.getMethod() : op, err.status(), err.code(),
                     (System.nanoTime() - started) / 100_000 / 10.0, err.getMessage());
@@ -279,7 +285,7 @@ public final class OssGateway extends Handler.Abstract {
     private void putObject(Request request, Response response, Callback callback, Picture picture) {
         if ("true".equalsIgnoreCase(request.getHeaders().get("x-oss-forbid-overwrite")) && picture.status() == PictureStatus.NORMAL)
             throw new OssErrorException(409, "FileAlreadyExists", "The object you specified already exists and can not be overwritten.");
-        ObjectBody body = new ObjectBody(Request.asInputStream(request), contentMd5(request));
+        ObjectBody body = new ObjectBody(openBody(request), contentMd5(request));
         Picture done = uploads.put(picture.tenantId(), picture.pictureId(), body, request.getLength());
         if (metrics != null) metrics.uploaded(done.sizeBytes());
         sendWritten(response, callback, done.md5(), body.crc().headerValue());
@@ -293,7 +299,7 @@ public final class OssGateway extends Handler.Abstract {
         } catch (NumberFormatException e) {
             throw OssErrorException.invalidArgument("partNumber must be a whole number from 1 to " + ObjectUploads.MAX_PART_NUMBER + ".");
         }
-        ObjectBody body = new ObjectBody(Request.asInputStream(request), contentMd5(request));
+        ObjectBody body = new ObjectBody(openBody(request), contentMd5(request));
         MetadataStore.MultipartPart part = uploads.uploadPart(picture.tenantId(), query.get("uploadId"), key, partNumber,
                 body, request.getLength());
         sendWritten(response, callback, part.md5(), body.crc().headerValue());
@@ -310,6 +316,7 @@ public final class OssGateway extends Handler.Abstract {
     }
 
     private void initiate(Request request, Response response, Callback callback, Picture picture, String key) {
+        request.setAttribute(BODY_OPENED, Boolean.TRUE);
         RequestParameters.discardBody(request, CompleteMultipartUploadXml.MAX_BODY_BYTES);
         MetadataStore.MultipartUpload u = uploads.initiate(picture.tenantId(), picture.pictureId(), key);
         sendXml(response, callback, "InitiateMultipartUploadResult",
@@ -413,10 +420,15 @@ public final class OssGateway extends Handler.Abstract {
         throw new OssErrorException(400, "InvalidDigest", "The Content-MD5 you specified was invalid.");
     }
 
+    private static InputStream openBody(Request request) {
+        request.setAttribute(BODY_OPENED, Boolean.TRUE);
+        return Request.asInputStream(request);
+    }
+
     /** A body that must be small (the Complete part list): read whole, refused past {@code max}. */
     private static byte[] readSmallBody(Request request, int max) {
         if (request.getLength() > max) throw new OssErrorException(400, "MalformedXML", "The part list is larger than " + max + " bytes.");
-        try (InputStream in = Request.asInputStream(request)) {
+        try (InputStream in = openBody(request)) {
             byte[] bytes = in.readNBytes(max + 1);
             if (bytes.length > max) throw new OssErrorException(400, "MalformedXML", "The part list is larger than " + max + " bytes.");
             return bytes;
