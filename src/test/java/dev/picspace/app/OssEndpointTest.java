@@ -597,6 +597,14 @@ class OssEndpointTest {
         assertThat(put.statusCode()).isEqualTo(403);
         assertThat(put.body()).contains("<Code>AccessDenied</Code>");
         assertThat(reload(up.picture()).status()).isEqualTo(PictureStatus.UPLOADING);
+        // a client waiting for "100 Continue" gets the refusal instead, and never sends the body
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", fx.server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("PUT /" + bucket + "/" + up.key() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Length: 5000000\r\nExpect: 100-continue\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(answer).isEqualTo("HTTP/1.1 403");
+        }
 
         client(up.auth()).putObject(bucket, up.key(), new ByteArrayInputStream(png));
         HttpResponse<byte[]> publicRead = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
