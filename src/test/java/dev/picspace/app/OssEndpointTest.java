@@ -382,6 +382,20 @@ class OssEndpointTest {
         assertThat(tooLarge.getErrorCode()).isEqualTo("EntityTooLarge");
         assertThat(reload(big.picture()).status()).isEqualTo(PictureStatus.UPLOAD_FAIL);
         assertThat(t.reload().usedBytes()).isEqualTo(jpeg.length);
+        // parts that do not make an image: Complete turns the picture UploadFail, charges nothing, keeps the upload
+        Pending junk = pending(t, ImageFormat.JPEG, Duration.ofSeconds(3000));
+        OSS junkClient = client(junk.auth());
+        String junkId = junkClient.initiateMultipartUpload(new InitiateMultipartUploadRequest(bucket, junk.key())).getUploadId();
+        byte[] zeros = new byte[150_000];
+        PartETag z1 = junkClient.uploadPart(new UploadPartRequest(bucket, junk.key(), junkId, 1, new ByteArrayInputStream(zeros), zeros.length)).getPartETag();
+        PartETag z2 = junkClient.uploadPart(new UploadPartRequest(bucket, junk.key(), junkId, 2, new ByteArrayInputStream(zeros), zeros.length)).getPartETag();
+        assertThat(catchOss(() -> junkClient.completeMultipartUpload(new CompleteMultipartUploadRequest(bucket, junk.key(), junkId,
+                new ArrayList<>(List.of(z1, z2))))).getErrorCode()).isEqualTo("InvalidArgument");
+        assertThat(reload(junk.picture()).status()).isEqualTo(PictureStatus.UPLOAD_FAIL);
+        assertThat(t.reload().usedBytes()).isEqualTo(jpeg.length);
+        assertThat(junkClient.listParts(new ListPartsRequest(bucket, junk.key(), junkId)).getParts()).hasSize(2);
+        junkClient.abortMultipartUpload(new com.aliyun.oss.model.AbortMultipartUploadRequest(bucket, junk.key(), junkId));
+
         // another client's upload id, or a made-up one: NoSuchUpload
         Pending third = pending(t, ImageFormat.JPEG, Duration.ofSeconds(3000));
         assertThat(catchOss(() -> client(third.auth()).uploadPart(new UploadPartRequest(bucket, third.key(), bigId, 1,
