@@ -264,7 +264,8 @@ public final class OssGateway extends Handler.Abstract {
         Picture p = MediaUrls.imageIdOf(key).flatMap(metadata::findPictureByImageId).orElse(null);
         // The object's name is the one MediaUrls gives it; an upload credential's key names it too
         // (the extension announced at CreateUploadImage, which the bytes may since have changed).
-        boolean named = p != null && (key.equals(MediaUrls.objectKey(p)) || who.kind() == OssAuthentication.Kind.OBJECT);
+        boolean named = p != null && (who.kind() == OssAuthentication.Kind.OBJECT
+                || (p.format() != null && key.equals(MediaUrls.objectKey(p))));
         if (!named || p.deleted()) throw OssErrorException.noSuchKey("The specified key does not exist.");
         switch (who.kind()) {
             case ANONYMOUS -> {
