@@ -558,6 +558,9 @@ class OssEndpointTest {
                 a.securityToken(), config())).putObject(bucket, mine.key(), new ByteArrayInputStream(png)));
         assertThat(wrongSecret.getErrorCode()).isEqualTo("SignatureDoesNotMatch");
         assertThat(wrongSecret.getRawResponseError()).contains("<StringToSign>PUT\n").doesNotContain(a.accessKeySecret());
+        OSSException headWrongSecret = catchOss(() -> track(new OSSClientBuilder().build(fx.base(), a.accessKeyId(), "wrong",
+                a.securityToken(), config())).getObjectMetadata(bucket, mine.key())); // HEAD: the error travels in x-oss-err
+        assertThat(headWrongSecret.getErrorCode()).isEqualTo("SignatureDoesNotMatch");
         String token = a.securityToken();
         String tampered = token.substring(0, 10) + (token.charAt(10) == 'A' ? 'B' : 'A') + token.substring(11);
         assertThat(catchOss(() -> track(new OSSClientBuilder().build(fx.base(), a.accessKeyId(), a.accessKeySecret(), tampered, config()))
