@@ -155,6 +155,15 @@ class OssEndpointTest {
         assertThatThrownBy(() -> oss.getObject(conditional)).isInstanceOfSatisfying(OSSException.class,
                 e -> assertThat(e.getErrorCode()).isEqualTo("NotModified"));
 
+        GetObjectRequest ifMatch = new GetObjectRequest(bucket, up.key());
+        ifMatch.setMatchingETagConstraints(List.of("0".repeat(32)));
+        assertThat(catchOss(() -> oss.getObject(ifMatch)).getErrorCode()).isEqualTo("PreconditionFailed"); // XML, not text
+        HttpResponse<String> unsatisfiable = Raw.signed("GET", up.key(), Map.of(), up.auth(), null).GET()
+                .header("Range", "bytes=" + png.length + "-").send();
+        assertThat(unsatisfiable.statusCode()).isEqualTo(416);
+        assertThat(unsatisfiable.body()).contains("<Code>InvalidRange</Code>");
+        assertThat(unsatisfiable.headers().firstValue("content-range")).hasValue("bytes */" + png.length);
+
         // the same bytes again (an overwrite): still charged once
         oss.putObject(bucket, up.key(), new ByteArrayInputStream(png));
         assertThat(t.reload().usedBytes()).isEqualTo(png.length);
@@ -860,6 +869,8 @@ class OssEndpointTest {
         Raw POST(HttpRequest.BodyPublisher body) { builder.POST(body); return this; }
 
         Raw GET() { builder.GET(); return this; }
+
+        Raw header(String name, String value) { builder.header(name, value); return this; }
 
         Raw method(String m, HttpRequest.BodyPublisher body) { builder.method(m, body); return this; }
 
