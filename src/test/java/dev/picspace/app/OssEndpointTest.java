@@ -286,7 +286,7 @@ class OssEndpointTest {
     }
 
     @Test
-    void theSdksUploadFileWithSmallPartsRunsPartsInParallelAcrossTheServersThreads() throws Throwable {
+    void theSdksUploadFileAndDownloadFileWithSmallPartsRunPartsInParallel() throws Throwable {
         var t = fx.tenant("oss-upload-file", 50L << 20, 0);
         Pending up = pending(t, ImageFormat.JPEG, Duration.ofSeconds(3000));
         byte[] jpeg = TestImages.noisyJpeg(1600, 1200, 12);
@@ -294,7 +294,12 @@ class OssEndpointTest {
         Path file = data.resolve("big.jpg");
         Files.write(file, jpeg);
         UploadFileRequest req = new UploadFileRequest(bucket, up.key(), file.toString(), 256 * 1024, 4, false);
-        client(up.auth()).uploadFile(req);
+        OSS oss = client(up.auth());
+        oss.uploadFile(req);
+        // and back with downloadFile: HEAD, then ranged GETs in parallel
+        Path back = data.resolve("back.jpg");
+        oss.downloadFile(new com.aliyun.oss.model.DownloadFileRequest(bucket, up.key(), back.toString(), 300 * 1024, 3, false));
+        assertThat(Files.readAllBytes(back)).isEqualTo(jpeg);
         Picture p = reload(up.picture());
         assertThat(p.status()).isEqualTo(PictureStatus.NORMAL);
         assertThat(p.md5()).isEqualTo(md5Upper(jpeg).toLowerCase(Locale.ROOT));
