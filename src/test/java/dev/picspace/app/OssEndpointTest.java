@@ -198,6 +198,21 @@ class OssEndpointTest {
         assertThat(t.reload().usedBytes()).isEqualTo(jpeg.length + png.length);
     }
 
+    @Test
+    void theBytesDecideTheFormatAndTheObjectsNameFollowsItWhileTheUploadKeyStillReachesIt() throws Exception {
+        var t = fx.tenant("oss-format", 50L << 20, 0);
+        Pending up = pending(t); // announced png
+        byte[] jpeg = TestImages.jpeg(50, 40, 3);
+        OSS oss = client(up.auth());
+        oss.putObject(bucket, up.key(), new ByteArrayInputStream(jpeg));
+        Picture p = reload(up.picture());
+        assertThat(p.format()).isEqualTo(ImageFormat.JPEG);
+        assertThat(MediaUrls.objectKey(p)).endsWith(".jpg");
+        assertThat(oss.getObjectMetadata(bucket, up.key()).getContentType()).isEqualTo("image/jpeg");
+        assertThat(Raw.get(fx.base() + "/" + bucket + "/" + MediaUrls.objectKey(p)).statusCode()).isEqualTo(200);
+        assertThat(Raw.get(fx.base() + "/" + bucket + "/" + up.key()).statusCode()).isEqualTo(404);
+    }
+
     // ================================================================ multipart
 
     @Test
