@@ -20,8 +20,9 @@ import java.util.Set;
  *
  * <p>Parts of multipart uploads ({@link ObjectUploads}) are blobs no picture refers to yet: while
  * their upload is open they are in use, whatever their age (a large upload may take longer than the
- * grace period). With repair, uploads abandoned for {@link ObjectUploads#ABANDONED_AFTER} are
- * forgotten first, so their parts are swept like any unreferenced blob, after the grace period.
+ * grace period), so an orphan candidate that is such a part is not one. With repair, uploads
+ * abandoned for {@link ObjectUploads#ABANDONED_AFTER} are forgotten first; their parts, and those of
+ * completed and aborted uploads, are then swept like any unreferenced blob, after the grace period.
  */
 public final class Fsck {
 
@@ -71,22 +72,22 @@ public final class Fsck {
             else if (r.zeroSince() == null || r.zeroSince().isBefore(now.minus(grace))) unreferencedRecords.add(r.key());
             else referenced.add(r.key()); // recently freed: within grace, leave it
         });
-        Set<String> partsInUse = new HashSet<>();
-        metadata.forEachMultipartPartBlob(partsInUse::add);
         Set<String> stored = new HashSet<>();
         List<String> orphans = new ArrayList<>();
         blobs.forEach(stat -> {
             stored.add(stat.key());
-            if (referenced.contains(stat.key()) || partsInUse.contains(stat.key())) return;
+            if (referenced.contains(stat.key())) return;
             boolean old = stat.lastModified() == null || stat.lastModified().isBefore(now.minus(grace));
             if (old || unreferencedRecords.contains(stat.key())) orphans.add(stat.key());
         });
+        // Asked per candidate (an indexed lookup), not by listing every part: orphans are few.
+        orphans.removeIf(metadata::multipartPartBlobInUse);
         for (String key : referenced)
             if (!stored.contains(key) && metadata.findBlob(key).map(b -> b.refCount() > 0).orElse(false)) missing.add(key);
 
         if (repair) {
             for (String key : orphans) {
-                // A part may have been stored again (same bytes) since the part list was read.
+                // A part may have been stored (same bytes) since the candidates were checked.
                 if (metadata.multipartPartBlobInUse(key)) continue;
                 // Re-checked in a transaction: an upload may have taken a reference meanwhile.
                 boolean hasRecord = metadata.findBlob(key).isPresent();

@@ -213,10 +213,7 @@ public interface MetadataStore extends AutoCloseable {
     /** Bytes in the parts of the tenant's open uploads: held against its remaining space, not charged. */
     long multipartBytesOfTenant(long tenantId);
 
-    /** Visits, once each, the blob key of every part of every open upload (fsck: those blobs are in use). */
-    void forEachMultipartPartBlob(Consumer<String> visitor);
-
-    /** Whether a part of an open upload is this blob (fsck re-checks before deleting a blob). */
+    /** Whether a part of an open upload is this blob (fsck: then it is in use, whatever its age). */
     boolean multipartPartBlobInUse(String blobKey);
 
     /** Any tenant's picture by its ImageId (ImageIds are unique across tenants); live or recycled. */

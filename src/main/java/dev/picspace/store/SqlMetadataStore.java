@@ -904,7 +904,7 @@ public final class SqlMetadataStore implements MetadataStore {
     //
     // Kept apart from the rest on purpose: plain portable SQL on the V9 tables, no dialect-specific
     // statement except forUpdate(). Part rows are not blob references (stored_blob is untouched);
-    // fsck asks forEachMultipartPartBlob / multipartPartBlobInUse instead.
+    // fsck asks multipartPartBlobInUse instead.
 
     private static final String MULTIPART_UPLOAD_COLUMNS = "upload_id, tenant_id, picture_id, object_key, initiated";
     private static final String MULTIPART_PART_COLUMNS = "upload_id, part_number, blob_key, size_bytes, md5, modified";
@@ -984,21 +984,6 @@ public final class SqlMetadataStore implements MetadataStore {
         return db.read(h -> h.createQuery("SELECT COALESCE(SUM(p.size_bytes), 0) FROM multipart_part p "
                         + "JOIN multipart_upload u ON u.upload_id = p.upload_id WHERE u.tenant_id = :tenant")
                 .bind("tenant", tenantId).mapTo(Long.class).one());
-    }
-
-    /** Paged by key, a query per page, like {@link #forEachBlobRecord}. */
-    @Override
-    public void forEachMultipartPartBlob(Consumer<String> visitor) {
-        String after = "";
-        while (true) {
-            String from = after;
-            List<String> page = db.read(h -> h.createQuery("SELECT DISTINCT blob_key FROM multipart_part "
-                            + "WHERE blob_key > :after ORDER BY blob_key LIMIT " + BLOB_PAGE)
-                    .bind("after", from).mapTo(String.class).list());
-            page.forEach(visitor);
-            if (page.size() < BLOB_PAGE) return;
-            after = page.get(page.size() - 1);
-        }
     }
 
     @Override
