@@ -10,6 +10,9 @@ import dev.picspace.gateway.serve.PictureServingHandler;
 import dev.picspace.gateway.serve.TransformLimits;
 import dev.picspace.gateway.top.TopGateway;
 import dev.picspace.gateway.vod.VodGateway;
+import dev.picspace.gateway.oss.ObjectProcessor;
+import dev.picspace.gateway.oss.OssGateway;
+import dev.picspace.domain.ObjectUploads;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.eclipse.jetty.http.HttpHeader;
@@ -34,8 +37,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP server: {@code /router/rest} (TOP), {@code /} (VOD RPC), {@code /i/…} (pictures), {@code /healthz},
- * {@code /metrics}. Jetty 12 core handlers, no servlets.
+ * The HTTP server: {@code /router/rest} (TOP), {@code /} (VOD RPC), {@code /i/…} (pictures),
+ * {@code /<oss-bucket>/…} (the OSS-compatible object endpoint), {@code /healthz}, {@code /metrics}.
+ * Jetty 12 core handlers, no servlets.
  */
 public final class PicspaceServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PicspaceServer.class);
@@ -51,6 +55,8 @@ public final class PicspaceServer implements AutoCloseable {
     });
     private volatile boolean ready;
     private DerivativeService derivatives;
+    /** x-oss-process on GetObject: by default the derivative service (as /i/ URLs); tests may put another in. */
+    private volatile ObjectProcessor objectProcessor;
 
     public PicspaceServer(Picspace picspace) {
         this.picspace = picspace;
@@ -66,6 +72,12 @@ public final class PicspaceServer implements AutoCloseable {
         connector.setHost(picspace.settings().host());
         connector.setPort(picspace.settings().port());
         server.addConnector(connector);
+    }
+
+    /** Wires OSS image processing ({@code x-oss-process}) before {@link #start}; see {@link ObjectProcessor}. */
+    public PicspaceServer objectProcessor(ObjectProcessor processor) {
+        this.objectProcessor = processor;
+        return this;
     }
 
     /** Starts serving; returns once the port is bound and {@code /healthz} answers 200. */
@@ -110,6 +122,14 @@ public final class PicspaceServer implements AutoCloseable {
                         new TopGateway(picspace.space(), urls, metrics, picspace.settings().maxBodyBytes()),
                         // VOD's RPC endpoint is exactly "/" (GET and POST); the OSS-style /<bucket>/<key> is not its
                         new VodGateway(picspace.space(), mediaUrls, picspace.sts(), picspace.nonces(), picspace.clock(), metrics),
+                        // after picspace's own paths: a virtual-host request must never shadow them
+                        new MeteredHandler("oss", metrics, new OssGateway(picspace.space(),
+                                new ObjectUploads(picspace.space(), picspace.ids()), picspace.sts(),
+                                picspace.settings().ossBucket(), picspace.clock(),
+                                // x-oss-process on GetObject: the same derivatives as /i/…?x-oss-process=
+                                objectProcessor != null ? objectProcessor
+                                        : (picture, process, req, res, cb, errors) -> pictures.respondToOssProcess(picture, process, req, res, cb),
+                                metrics)),
                         new NotFound())));
         server.setHandler(handlers);
         server.start();

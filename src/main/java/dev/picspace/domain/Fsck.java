@@ -27,6 +27,11 @@ import java.util.List;
  * bytes are missing is not reported: it is re-rendered on the next request. (The derivative blob
  * keys are held in a set for the run: bounded by max-derivatives-per-picture × pictures, and
  * usually far fewer; a third merged stream would remove that.)
+ * <p>Parts of multipart uploads ({@link ObjectUploads}) are blobs no picture refers to yet: while
+ * their upload is open they are in use, whatever their age (a large upload may take longer than the
+ * grace period), so an orphan candidate that is such a part is not one. With repair, uploads
+ * abandoned for {@link ObjectUploads#ABANDONED_AFTER} are forgotten first; their parts, and those of
+ * completed and aborted uploads, are then swept like any unreferenced blob, after the grace period.
  */
 public final class Fsck {
 
@@ -73,6 +78,7 @@ public final class Fsck {
             do { n = metadata.purgeRecycled(now.minus(recycleRetention), 1000); purged += n; } while (n == 1000);
         }
         int orphanDerivatives = metadata.orphanDerivatives(repair);
+        if (repair) metadata.purgeMultipartUploads(now.minus(ObjectUploads.ABANDONED_AFTER));
         List<MetadataStore.Mismatch> refCounts = metadata.findRefCountMismatches();
         List<MetadataStore.Mismatch> usage = metadata.findUsageMismatches();
         if (repair) {
@@ -105,8 +111,13 @@ public final class Fsck {
             if (metadata.findBlob(key).map(b -> b.refCount() > 0).orElse(false) && blobs.stat(key).isEmpty()) missing.add(key);
         }
 
+        // Parts of open multipart uploads: asked per candidate (an indexed lookup), not by listing every part.
+        scan.orphans.removeIf(metadata::multipartPartBlobInUse);
+
         if (repair) {
             for (String key : scan.orphans) {
+                // A part may have been stored (same bytes) since the candidates were checked.
+                if (metadata.multipartPartBlobInUse(key)) continue;
                 // A render may have stored these bytes again since the rows were read.
                 if (metadata.derivativeBlobInUse(key)) continue;
                 // Re-checked in a transaction: an upload may have taken a reference meanwhile.

@@ -242,6 +242,43 @@ public interface MetadataStore extends AutoCloseable {
     /** Sets every tenant's used space to the sum of its live pictures' sizes. */
     int repairUsage();
 
+    // ---- multipart uploads (the OSS-compatible endpoint; see ObjectUploads) ----
+
+    /** An open multipart upload into the object {@code objectKey}, which names picture {@code pictureId}. */
+    record MultipartUpload(String uploadId, long tenantId, long pictureId, String objectKey, Instant initiated) {}
+
+    /** One uploaded part: its bytes are the blob {@code blobKey} (not reference counted, see V9). */
+    record MultipartPart(String uploadId, int partNumber, String blobKey, long sizeBytes, String md5, Instant modified) {}
+
+    /** Records a new upload. */
+    void insertMultipartUpload(MultipartUpload upload);
+
+    Optional<MultipartUpload> findMultipartUpload(String uploadId);
+
+    /**
+     * Records a part, replacing the part of the same number, in one transaction that first checks
+     * the upload is still open. @return false (nothing written) when the upload is not there
+     */
+    boolean putMultipartPart(MultipartPart part);
+
+    /** The parts of an upload in part-number order (empty when it is not there). */
+    List<MultipartPart> findMultipartParts(String uploadId);
+
+    /** Forgets an upload and its parts (completed or aborted). @return false when it was not there */
+    boolean deleteMultipartUpload(String uploadId);
+
+    /** Forgets uploads initiated before {@code initiatedBefore}, with their parts (abandoned ones). @return how many */
+    int purgeMultipartUploads(Instant initiatedBefore);
+
+    /** Bytes in the parts of the tenant's open uploads: held against its remaining space, not charged. */
+    long multipartBytesOfTenant(long tenantId);
+
+    /** Whether a part of an open upload is this blob (fsck: then it is in use, whatever its age). */
+    boolean multipartPartBlobInUse(String blobKey);
+
+    /** Any tenant's picture by its ImageId (ImageIds are unique across tenants); live or recycled. */
+    Optional<Picture> findPictureByImageId(String imageId);
+
     @Override
     void close();
 }

@@ -2,7 +2,7 @@ package dev.picspace.gateway;
 
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Request ids: 13 characters of [0-9a-z], the shape of TOP's live request_id (top.md §3.2). */
+/** Request ids in the shape each dialect's service uses. */
 public final class RequestIds {
     private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
@@ -13,6 +13,17 @@ public final class RequestIds {
         return java.util.UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
     }
 
+    private static final char[] HEX_UPPER = "0123456789ABCDEF".toCharArray();
+
+    /** An OSS request id ({@code x-oss-request-id}, {@code <RequestId>}): 24 upper-case hex characters, as OSS's. */
+    public static String oss() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        char[] c = new char[24];
+        for (int i = 0; i < c.length; i++) c[i] = HEX_UPPER[r.nextInt(16)];
+        return new String(c);
+    }
+
+    /** TOP: 13 characters of [0-9a-z], the shape of TOP's live request_id (top.md §3.2). */
     public static String next() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         char[] c = new char[13];

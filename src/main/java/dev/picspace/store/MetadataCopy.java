@@ -44,7 +44,10 @@ public final class MetadataCopy {
             new Table("stored_blob", List.of("blob_key")),
             new Table("picture", List.of("picture_id")),
             // cached renditions: their blobs are copied like any other, so the caches stay warm
-            new Table("derivative", List.of("derivative_key")));
+            new Table("derivative", List.of("derivative_key")),
+            // open multipart uploads: their parts are blobs (copied), so an upload can go on after the move
+            new Table("multipart_upload", List.of("upload_id")),
+            new Table("multipart_part", List.of("upload_id", "part_number")));
 
     /**
      * Tables that do not move: Flyway's history (the target has its own), SQLite's FTS shadow

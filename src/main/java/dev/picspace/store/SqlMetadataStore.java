@@ -1120,6 +1120,105 @@ public final class SqlMetadataStore implements MetadataStore {
         });
     }
 
+    // =============================================================== multipart uploads (OSS endpoint)
+    //
+    // Kept apart from the rest on purpose: plain portable SQL on the V9 tables, no dialect-specific
+    // statement except forUpdate(). Part rows are not blob references (stored_blob is untouched);
+    // fsck asks multipartPartBlobInUse instead.
+
+    private static final String MULTIPART_UPLOAD_COLUMNS = "upload_id, tenant_id, picture_id, object_key, initiated";
+    private static final String MULTIPART_PART_COLUMNS = "upload_id, part_number, blob_key, size_bytes, md5, modified";
+
+    private static final org.jdbi.v3.core.mapper.RowMapper<MultipartUpload> MULTIPART_UPLOAD = (rs, ctx) -> new MultipartUpload(
+            rs.getString("upload_id"), rs.getLong("tenant_id"), rs.getLong("picture_id"), rs.getString("object_key"),
+            Instant.ofEpochMilli(rs.getLong("initiated")));
+
+    private static final org.jdbi.v3.core.mapper.RowMapper<MultipartPart> MULTIPART_PART = (rs, ctx) -> new MultipartPart(
+            rs.getString("upload_id"), rs.getInt("part_number"), rs.getString("blob_key"), rs.getLong("size_bytes"),
+            rs.getString("md5"), Instant.ofEpochMilli(rs.getLong("modified")));
+
+    @Override
+    public void insertMultipartUpload(MultipartUpload u) {
+        Objects.requireNonNull(u, "upload");
+        db.write(h -> h.createUpdate("INSERT INTO multipart_upload (" + MULTIPART_UPLOAD_COLUMNS + ") "
+                        + "VALUES (:id, :tenant, :picture, :key, :initiated)")
+                .bind("id", u.uploadId()).bind("tenant", u.tenantId()).bind("picture", u.pictureId())
+                .bind("key", u.objectKey()).bind("initiated", millis(u.initiated()))
+                .execute());
+    }
+
+    @Override
+    public Optional<MultipartUpload> findMultipartUpload(String uploadId) {
+        return db.read(h -> h.createQuery("SELECT " + MULTIPART_UPLOAD_COLUMNS + " FROM multipart_upload WHERE upload_id = :id")
+                .bind("id", uploadId).map(MULTIPART_UPLOAD).findOne());
+    }
+
+    /** The upload row is read FOR UPDATE first, so an abort on another node waits or wins, never half-way. */
+    @Override
+    public boolean putMultipartPart(MultipartPart p) {
+        Objects.requireNonNull(p, "part");
+        BlobKeys.require(p.blobKey());
+        return db.write(h -> {
+            boolean open = h.createQuery("SELECT upload_id FROM multipart_upload WHERE upload_id = :id" + db.dialect().forUpdate())
+                    .bind("id", p.uploadId()).mapTo(String.class).findOne().isPresent();
+            if (!open) return false;
+            h.createUpdate("INSERT INTO multipart_part (" + MULTIPART_PART_COLUMNS + ") "
+                            + "VALUES (:id, :number, :key, :size, :md5, :modified) "
+                            + "ON CONFLICT (upload_id, part_number) DO UPDATE SET blob_key = excluded.blob_key, "
+                            + "size_bytes = excluded.size_bytes, md5 = excluded.md5, modified = excluded.modified")
+                    .bind("id", p.uploadId()).bind("number", p.partNumber()).bind("key", p.blobKey())
+                    .bind("size", p.sizeBytes()).bind("md5", p.md5()).bind("modified", millis(p.modified()))
+                    .execute();
+            return true;
+        });
+    }
+
+    @Override
+    public List<MultipartPart> findMultipartParts(String uploadId) {
+        return db.read(h -> h.createQuery("SELECT " + MULTIPART_PART_COLUMNS + " FROM multipart_part "
+                        + "WHERE upload_id = :id ORDER BY part_number")
+                .bind("id", uploadId).map(MULTIPART_PART).list());
+    }
+
+    @Override
+    public boolean deleteMultipartUpload(String uploadId) {
+        return db.write(h -> {
+            h.createUpdate("DELETE FROM multipart_part WHERE upload_id = :id").bind("id", uploadId).execute();
+            return h.createUpdate("DELETE FROM multipart_upload WHERE upload_id = :id").bind("id", uploadId).execute() > 0;
+        });
+    }
+
+    @Override
+    public int purgeMultipartUploads(Instant initiatedBefore) {
+        return db.write(h -> {
+            h.createUpdate("DELETE FROM multipart_part WHERE upload_id IN "
+                            + "(SELECT upload_id FROM multipart_upload WHERE initiated < :before)")
+                    .bind("before", millis(initiatedBefore)).execute();
+            return h.createUpdate("DELETE FROM multipart_upload WHERE initiated < :before")
+                    .bind("before", millis(initiatedBefore)).execute();
+        });
+    }
+
+    @Override
+    public long multipartBytesOfTenant(long tenantId) {
+        return db.read(h -> h.createQuery("SELECT COALESCE(SUM(p.size_bytes), 0) FROM multipart_part p "
+                        + "JOIN multipart_upload u ON u.upload_id = p.upload_id WHERE u.tenant_id = :tenant")
+                .bind("tenant", tenantId).mapTo(Long.class).one());
+    }
+
+    @Override
+    public boolean multipartPartBlobInUse(String blobKey) {
+        return db.read(h -> h.createQuery("SELECT COUNT(*) FROM multipart_part WHERE blob_key = :key")
+                .bind("key", blobKey).mapTo(Long.class).one() > 0);
+    }
+
+    /** Through the unique picture_image_id index. */
+    @Override
+    public Optional<Picture> findPictureByImageId(String imageId) {
+        return db.read(h -> h.createQuery("SELECT " + PICTURE_COLUMNS + " FROM picture WHERE image_id = :imageId")
+                .bind("imageId", imageId).map(PICTURE).findOne());
+    }
+
     @Override
     public void close() {
         db.close();

@@ -19,18 +19,31 @@ public final class ServerFixture implements AutoCloseable {
     public final PicspaceServer server;
 
     public ServerFixture(Path data, Map<String, String> settings) throws Exception {
-        this(data, settings, TestEngines.engine());
+        this(data, settings, TestEngines.engine(), server -> { });
     }
 
     /** @param engine what derivatives are rendered with (see {@link TestEngines}) */
     public ServerFixture(Path data, Map<String, String> settings, dev.picspace.domain.ImageEngine engine) throws Exception {
+        this(data, settings, engine, server -> { });
+    }
+
+    /** @param beforeStart wires what must be set before the server starts (e.g. an ObjectProcessor) */
+    public ServerFixture(Path data, Map<String, String> settings, java.util.function.Consumer<PicspaceServer> beforeStart)
+            throws Exception {
+        this(data, settings, TestEngines.engine(), beforeStart);
+    }
+
+    public ServerFixture(Path data, Map<String, String> settings, dev.picspace.domain.ImageEngine engine,
+                         java.util.function.Consumer<PicspaceServer> beforeStart) throws Exception {
         this.data = data;
         Map<String, String> s = new HashMap<>(settings);
         s.put("data", data.toString());
         s.put("port", "0");
         s.put("host", "127.0.0.1");
         this.picspace = new Picspace(Settings.load(s, Map.of(), null), Clock.systemUTC(), engine);
-        this.server = new PicspaceServer(picspace).start();
+        PicspaceServer s0 = new PicspaceServer(picspace);
+        beforeStart.accept(s0);
+        this.server = s0.start();
     }
 
     public String base() { return "http://127.0.0.1:" + server.port(); }

@@ -1225,4 +1225,91 @@ abstract class MetadataStoreContract {
         Optional<BlobRecord> r = other.findBlob(key("two-0"));
         assertThat(r).isPresent();
     }
+
+    // ================================================================ multipart uploads (OSS endpoint)
+
+    private MetadataStore.MultipartUpload newUpload(long tenantId, long pictureId, Instant initiated) {
+        MetadataStore.MultipartUpload u = new MetadataStore.MultipartUpload(hex(16, "upload" + nextId()), tenantId,
+                pictureId, "image/default/" + hex(16, "obj" + pictureId) + ".png", initiated);
+        store.insertMultipartUpload(u);
+        return u;
+    }
+
+    private static MetadataStore.MultipartPart part(MetadataStore.MultipartUpload u, int number, String blobKey, long size) {
+        return new MetadataStore.MultipartPart(u.uploadId(), number, blobKey, size, hex(16, "md5" + blobKey), T0);
+    }
+
+    @Test
+    void multipartUploadsKeepTheirPartsInOrderAndAPartNumberUploadedAgainReplacesThePart() {
+        Tenant t = newTenant("mp", 10_000, 0);
+        Picture p = insert(picture(t.id()).uploading());
+        MetadataStore.MultipartUpload u = newUpload(t.id(), p.pictureId(), T0);
+        assertThat(store.findMultipartUpload(u.uploadId())).contains(u);
+        assertThat(store.findMultipartParts(u.uploadId())).isEmpty();
+
+        assertThat(store.putMultipartPart(part(u, 3, key("mp-3"), 30))).isTrue();
+        assertThat(store.putMultipartPart(part(u, 1, key("mp-1"), 10))).isTrue();
+        assertThat(store.putMultipartPart(part(u, 1, key("mp-1b"), 11))).isTrue(); // again: replaces
+        List<MetadataStore.MultipartPart> parts = store.findMultipartParts(u.uploadId());
+        assertThat(parts).extracting(MetadataStore.MultipartPart::partNumber).containsExactly(1, 3);
+        assertThat(parts.get(0)).isEqualTo(part(u, 1, key("mp-1b"), 11));
+        assertThat(store.multipartBytesOfTenant(t.id())).isEqualTo(41);
+        // parts are not blob references: no stored_blob row, nothing charged
+        assertThat(store.findBlob(key("mp-1b"))).isEmpty();
+        assertThat(used(t.id())).isZero();
+        assertThat(store.findRefCountMismatches()).isEmpty();
+        assertThat(anotherStore().findMultipartParts(u.uploadId())).hasSize(2); // any node sees them
+    }
+
+    @Test
+    void aPartForAnUploadThatIsGoneIsNotRecorded() {
+        Tenant t = newTenant("mp-gone", 10_000, 0);
+        MetadataStore.MultipartUpload u = newUpload(t.id(), nextId(), T0);
+        store.putMultipartPart(part(u, 1, key("gone-1"), 5));
+        assertThat(store.deleteMultipartUpload(u.uploadId())).isTrue();
+        assertThat(store.deleteMultipartUpload(u.uploadId())).isFalse();
+        assertThat(store.findMultipartUpload(u.uploadId())).isEmpty();
+        assertThat(store.findMultipartParts(u.uploadId())).isEmpty();
+        assertThat(store.putMultipartPart(part(u, 2, key("gone-2"), 5))).isFalse();
+        assertThat(store.findMultipartParts(u.uploadId())).isEmpty();
+        assertThat(store.putMultipartPart(new MetadataStore.MultipartPart("0".repeat(32), 1, key("nowhere"), 1, "00", T0))).isFalse();
+        assertThat(store.multipartBytesOfTenant(t.id())).isZero();
+    }
+
+    @Test
+    void thePartBlobsOfOpenUploadsAreInUseUntilTheUploadIsDeletedOrPurged() {
+        Tenant t = newTenant("mp-fsck", 10_000, 0);
+        Tenant other = newTenant("mp-fsck-other", 10_000, 0);
+        MetadataStore.MultipartUpload old = newUpload(t.id(), nextId(), T0);
+        MetadataStore.MultipartUpload recent = newUpload(other.id(), nextId(), T0.plusSeconds(3600));
+        store.putMultipartPart(part(old, 1, key("shared"), 7));
+        store.putMultipartPart(part(old, 2, key("old-2"), 7));
+        store.putMultipartPart(part(recent, 1, key("shared"), 7));
+        assertThat(store.multipartPartBlobInUse(key("shared"))).isTrue();
+        assertThat(store.multipartPartBlobInUse(key("old-2"))).isTrue();
+        assertThat(store.multipartPartBlobInUse(key("never"))).isFalse();
+        assertThat(store.multipartBytesOfTenant(t.id())).isEqualTo(14);
+        assertThat(store.multipartBytesOfTenant(other.id())).isEqualTo(7);
+
+        assertThat(store.purgeMultipartUploads(T0.plusSeconds(1))).isEqualTo(1);
+        assertThat(store.findMultipartUpload(old.uploadId())).isEmpty();
+        assertThat(store.findMultipartUpload(recent.uploadId())).isPresent();
+        assertThat(store.multipartPartBlobInUse(key("old-2"))).isFalse();
+        assertThat(store.multipartPartBlobInUse(key("shared"))).isTrue(); // still a part of the recent upload
+        assertThat(store.deleteMultipartUpload(recent.uploadId())).isTrue();
+        assertThat(store.multipartPartBlobInUse(key("shared"))).isFalse();
+    }
+
+    @Test
+    void picturesAreFoundByImageIdInAnyTenant() {
+        Tenant a = newTenant("by-image-a", 10_000, 0);
+        Tenant b = newTenant("by-image-b", 10_000, 0);
+        Picture pa = insert(picture(a.id()));
+        Picture pb = insert(picture(b.id()).uploading());
+        assertThat(store.findPictureByImageId(pa.imageId())).map(Picture::pictureId).contains(pa.pictureId());
+        assertThat(store.findPictureByImageId(pb.imageId())).map(Picture::tenantId).contains(b.id());
+        assertThat(store.findPictureByImageId("f".repeat(32))).isEmpty();
+        store.recyclePictures(a.id(), List.of(pa.pictureId()), T0);
+        assertThat(store.findPictureByImageId(pa.imageId())).map(Picture::deleted).contains(true);
+    }
 }

@@ -92,6 +92,21 @@ public final class ContentResponder {
         default Optional<Path> file() { return Optional.empty(); }
     }
 
+    /**
+     * How an answer other than the representation is written: 405, 412, 416, and the 500 of an
+     * unreadable body. Header fields already set (Allow, Content-Range) must be kept. By default a
+     * short text ({@link #PLAIN_TEXT}); a dialect whose clients parse error bodies passes its own
+     * (the OSS SDK reads an XML {@code <Error>} and fails on anything else).
+     */
+    @FunctionalInterface
+    public interface ErrorAnswer {
+        /** Sends {@code status} with {@code reason} (its RFC 9110 reason phrase); completes {@code callback}. */
+        void send(Request request, Response response, Callback callback, int status, String reason);
+    }
+
+    /** The default {@link ErrorAnswer}: a tiny text/plain body, not cached. */
+    public static final ErrorAnswer PLAIN_TEXT = ContentResponder::sendText;
+
     static final HttpField NOSNIFF = new PreEncodedHttpField("X-Content-Type-Options", "nosniff");
     private static final HttpField ACCEPT_RANGES = new PreEncodedHttpField(HttpHeader.ACCEPT_RANGES, "bytes");
     private static final HttpField ALLOW = new PreEncodedHttpField(HttpHeader.ALLOW, "GET, HEAD");
@@ -102,7 +117,7 @@ public final class ContentResponder {
 
     /** Responds without a byte cache. Completes {@code callback} in every case. */
     public static void respond(Request request, Response response, Callback callback, Representation rep) {
-        respond(request, response, callback, rep, null);
+        respond(request, response, callback, rep, (ContentCache) null);
     }
 
     /**
@@ -113,7 +128,13 @@ public final class ContentResponder {
      */
     public static void respond(Request request, Response response, Callback callback, Representation rep,
                                ContentCache cache) {
-        respond(request, response, callback, rep, cache, true);
+        respond(request, response, callback, rep, cache, true, PLAIN_TEXT);
+    }
+
+    /** Responds without a byte cache, writing answers other than the representation with {@code errors}. */
+    public static void respond(Request request, Response response, Callback callback, Representation rep,
+                               ErrorAnswer errors) {
+        respond(request, response, callback, rep, null, true, Objects.requireNonNull(errors, "errors"));
     }
 
     /**
@@ -130,13 +151,13 @@ public final class ContentResponder {
      */
     public static boolean respondWithoutBlocking(Request request, Response response, Callback callback,
                                                  Representation rep, ContentCache cache) {
-        return respond(request, response, callback, rep, cache, false);
+        return respond(request, response, callback, rep, cache, false, PLAIN_TEXT);
     }
 
     private static boolean respond(Request request, Response response, Callback callback, Representation rep,
-                                   ContentCache cache, boolean mayBlock) {
+                                   ContentCache cache, boolean mayBlock, ErrorAnswer errors) {
         try {
-            return respondOrThrow(request, response, callback, rep, cache, mayBlock);
+            return respondOrThrow(request, response, callback, rep, cache, mayBlock, errors);
         } catch (Throwable failure) {
             // everything below hands the callback on as its last step, so reaching here means it is still ours
             LOG.warn("cannot serve {} (etag {}): {}", request.getHttpURI().getPath(), rep == null ? null : rep.etag(),
@@ -145,7 +166,7 @@ public final class ContentResponder {
                 callback.failed(failure);
             } else {
                 response.reset();
-                sendText(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "Internal Server Error");
+                errors.send(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "Internal Server Error");
             }
             return true;
         }
@@ -153,13 +174,13 @@ public final class ContentResponder {
 
     /** @return false only when {@code mayBlock} is false and the answer needs bytes that are not in memory */
     private static boolean respondOrThrow(Request request, Response response, Callback callback, Representation rep,
-                                          ContentCache cache, boolean mayBlock) throws IOException {
+                                          ContentCache cache, boolean mayBlock, ErrorAnswer errors) throws IOException {
         String method = request.getMethod();
         boolean get = HttpMethod.GET.is(method);
         if (!get && !HttpMethod.HEAD.is(method)) {
             // §15.5.6: a 405 MUST carry Allow
             response.getHeaders().put(ALLOW);
-            sendText(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "Method Not Allowed");
+            errors.send(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "Method Not Allowed");
             return true;
         }
 
@@ -169,14 +190,14 @@ public final class ContentResponder {
         // §13.2.2 step 1-2: If-Match (strong comparison, §13.1.1), else If-Unmodified-Since (§13.1.4)
         if (pre.ifMatch != null) {
             if (!EntityTags.listContains(pre.ifMatch, rep.etag(), false)) {
-                sendText(request, response, callback, HttpStatus.PRECONDITION_FAILED_412, "Precondition Failed");
+                errors.send(request, response, callback, HttpStatus.PRECONDITION_FAILED_412, "Precondition Failed");
                 return true;
             }
         } else if (pre.ifUnmodifiedSince != null && rep.lastModified() != null) {
             long since = parseDateSeconds(pre.ifUnmodifiedSince);
             // an invalid date is ignored (§13.1.4)
             if (since != Long.MIN_VALUE && lastModifiedSecond > since) {
-                sendText(request, response, callback, HttpStatus.PRECONDITION_FAILED_412, "Precondition Failed");
+                errors.send(request, response, callback, HttpStatus.PRECONDITION_FAILED_412, "Precondition Failed");
                 return true;
             }
         }
@@ -212,7 +233,7 @@ public final class ContentResponder {
         if (ranges.kind() == RangeHeader.Kind.UNSATISFIABLE) {
             // §15.5.17: a 416 SHOULD say how long the representation is
             headers.put(HttpHeader.CONTENT_RANGE, ByteRange.toNonSatisfiableHeaderValue(rep.length()));
-            sendText(request, response, callback, HttpStatus.RANGE_NOT_SATISFIABLE_416, "Range Not Satisfiable");
+            errors.send(request, response, callback, HttpStatus.RANGE_NOT_SATISFIABLE_416, "Range Not Satisfiable");
             return true;
         }
 

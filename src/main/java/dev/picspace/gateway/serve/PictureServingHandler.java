@@ -1,8 +1,5 @@
 package dev.picspace.gateway.serve;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,7 +29,6 @@ import dev.picspace.domain.DerivativeService;
 import dev.picspace.domain.Exceptions;
 import dev.picspace.domain.ImageOperation;
 import dev.picspace.domain.MetadataStore;
-import dev.picspace.domain.PicspaceException;
 import dev.picspace.domain.Picture;
 import dev.picspace.domain.PictureStatus;
 import dev.picspace.domain.Tenant;
@@ -300,6 +296,40 @@ public class PictureServingHandler extends Handler.Abstract {
         ContentResponder.respond(request, response, callback, representation, cache);
     }
 
+    /**
+     * OSS {@code GetObject ?x-oss-process=…} of an object the OSS endpoint has already authenticated
+     * and authorised (the value is part of its signature): the same operations, tenant watermark,
+     * derivative cache and render pool as {@code /i/…?x-oss-process=}, so both URLs of a picture give
+     * the same bytes and share one cached rendition. Called on a pool thread.
+     *
+     * @throws Exceptions.InvalidArgumentException the value does not parse (answered by the caller as OSS XML)
+     */
+    public void respondToOssProcess(Picture picture, String process, Request request, Response response, Callback callback) {
+        if (delivery == null) throw new Exceptions.InvalidArgumentException("x-oss-process", "image processing is not enabled");
+        long epoch = recent.epoch();
+        TransformRequest target;
+        try {
+            target = TransformRequest.parse(PictureUrl.pathOf(picture.urlToken(), picture.format()),
+                    TransformRequest.PROCESS_PARAMETER + "=" + java.net.URLEncoder.encode(process, java.nio.charset.StandardCharsets.UTF_8),
+                    transformLimits).orElseThrow(() -> new InvalidTransformException(TransformRequest.Convention.OSS, "not a picture path"));
+        } catch (InvalidTransformException bad) {
+            throw new Exceptions.InvalidArgumentException("x-oss-process", bad.getMessage());
+        }
+        Tenant tenant = findTenant(picture.tenantId()).orElseThrow(() -> new Exceptions.PictureNotFoundException("no tenant"));
+        List<ImageOperation> ops;
+        try {
+            ops = operationsFor(target, picture, tenant);
+        } catch (InvalidTransformException bad) {
+            throw new Exceptions.InvalidArgumentException("x-oss-process", bad.getMessage());
+        }
+        if (ops.isEmpty()) {
+            ContentResponder.respond(request, response, callback, originalOf(picture, CACHE_CONTROL), cache);
+            return;
+        }
+        // the answer of /i/ with the same process is the same rendition; signed tenants are never remembered
+        serveDerivative(request, response, callback, target, picture, tenant, ops, epoch);
+    }
+
     private ContentResponder.Representation originalOf(Picture picture, String cacheControl) {
         return new ContentResponder.Representation(
                 picture.blobKey(),          // sha256 of the bytes: a strong ETag that changes on replace
@@ -495,31 +525,14 @@ public class PictureServingHandler extends Handler.Abstract {
 
     /** The blob's bytes, by content hash. */
     ContentResponder.Body bodyOf(Picture picture) {
-        return new BlobBody(blobs, picture.blobKey());
+        return new BlobBody(blobs, picture.blobKey()); // shared with OSS GetObject
     }
 
     /** Bytes just rendered. */
     private record BytesBody(byte[] bytes) implements ContentResponder.Body {
         @Override
-        public InputStream open(long offset, long length) {
+        public java.io.InputStream open(long offset, long length) {
             return new java.io.ByteArrayInputStream(bytes, (int) offset, (int) length);
-        }
-    }
-
-    /** A blob as a {@link ContentResponder.Body}; store failures become IOExceptions, which become a 500. */
-    private record BlobBody(BlobStore blobs, String key) implements ContentResponder.Body {
-        @Override
-        public InputStream open(long offset, long length) throws IOException {
-            try {
-                return blobs.open(key, offset, length);
-            } catch (PicspaceException e) {
-                throw new IOException("blob " + key + ": " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public Optional<Path> file() {
-            return blobs.localFile(key);
         }
     }
 

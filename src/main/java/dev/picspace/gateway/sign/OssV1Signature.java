@@ -15,13 +15,30 @@ import java.util.TreeMap;
 public final class OssV1Signature {
     private OssV1Signature() {}
 
-    /** The sub-resources that are part of the canonical resource; every other query parameter is not signed. */
+    /**
+     * The query parameters that are part of the canonical resource; every other one is not signed.
+     * The documented list (vod.md §4.2) plus what the OSS Java SDK 3.18.5 signs besides
+     * ({@code SignParameters.SIGNED_PARAMTERS}: versionId, sequential, x-oss-traffic-limit, …): a
+     * server must put into the canonical resource exactly what the client did, or a request that
+     * carries one of them (a presigned URL with a traffic limit, say) would fail its signature.
+     */
     public static final Set<String> SIGNED_SUBRESOURCES = Set.of("acl", "uploads", "location", "cors", "logging",
             "website", "referer", "lifecycle", "delete", "append", "tagging", "objectMeta", "uploadId", "partNumber",
             "security-token", "position", "img", "style", "styleName", "replication", "replicationProgress",
             "replicationLocation", "cname", "bucketInfo", "comp", "qos", "live", "status", "vod", "startTime",
             "endTime", "symlink", "x-oss-process", "response-content-type", "response-content-language",
-            "response-expires", "response-cache-control", "response-content-disposition", "response-content-encoding");
+            "response-expires", "response-cache-control", "response-content-disposition", "response-content-encoding",
+            // signed by the OSS Java SDK 3.18.5 as well
+            "processConfiguration", "stat", "udf", "udfName", "udfImage", "udfImageDesc", "udfApplication",
+            "udfApplicationLog", "restore", "versions", "versioning", "versionId", "encryption", "policy",
+            "requestPayment", "x-oss-traffic-limit", "qosInfo", "asyncFetch", "sequential", "x-oss-request-payer",
+            "vpcip", "vip", "inventory", "inventoryId", "continuation-token", "worm", "wormId", "wormExtend",
+            "callback", "callback-var", "x-oss-dir", "x-oss-rename", "x-oss-delete", "transferAcceleration",
+            "x-oss-ac-source-ip", "x-oss-ac-subnet-mask", "x-oss-ac-vpc-id", "x-oss-ac-forward-allow", "metaQuery",
+            "resourceGroup", "regionList", "x-oss-async-process", "x-oss-write-get-object-response",
+            "bucketArchiveDirectRead", "httpsConfig", "publicAccessBlock", "policyStatus", "redundancyTransition",
+            "x-oss-target-redundancy-type", "x-oss-redundancy-transition-taskid", "accessPoint", "accessPointPolicy",
+            "seal");
 
     /**
      * {@code /bucket/key} plus {@code ?} and the signed sub-resources present in {@code query}
