@@ -60,6 +60,7 @@ public final class Java2dImageEngine implements ImageEngine {
 
     private final HeaderImageProbe probe = new HeaderImageProbe();
     private final int defaultQuality;
+    private final boolean reducedDecoding;
 
     public Java2dImageEngine() {
         this(DEFAULT_QUALITY);
@@ -67,8 +68,14 @@ public final class Java2dImageEngine implements ImageEngine {
 
     /** @param defaultQuality JPEG/WebP quality 1..100 when a chain names none */
     public Java2dImageEngine(int defaultQuality) {
+        this(defaultQuality, true);
+    }
+
+    /** {@code reducedDecoding} false decodes every source at full resolution: only to measure what it saves. */
+    Java2dImageEngine(int defaultQuality, boolean reducedDecoding) {
         if (defaultQuality < 1 || defaultQuality > 100) throw new IllegalArgumentException("quality must be within 1..100");
         this.defaultQuality = defaultQuality;
+        this.reducedDecoding = reducedDecoding;
     }
 
     /** One pixel step with the sizes it takes and makes (from the headers, before decoding). */
@@ -121,7 +128,7 @@ public final class Java2dImageEngine implements ImageEngine {
                 out = sequence.finish();
             }
         } else {
-            int k = subsampling(plan, sourceFormat);
+            int k = reducedDecoding ? subsampling(plan, sourceFormat) : 1;
             BufferedImage image = Pixels.toWorking(Decoder.decode(bytes, sourceFormat, k, jpeg), false);
             image = Pixels.orient(image, orientation);
             Size decoded = new Size(image.getWidth(), image.getHeight());

@@ -37,6 +37,8 @@ final class WatermarkPainter {
 
     /** OSS's default text size, px. */
     static final int DEFAULT_SIZE = 40;
+    /** The closest that tiled marks are repeated, px. */
+    static final int MIN_TILE_STEP = 16;
 
     private static final List<String> CJK = List.of("WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans CJK SC",
             "Source Han Sans SC", "Droid Sans Fallback");
@@ -76,8 +78,9 @@ final class WatermarkPainter {
             if (!w.fill()) {
                 g.drawImage(mark, x, y, null);
             } else {
-                // tiles on a grid through the placed mark, half a mark apart across and one mark down
-                int stepX = mw + Math.max(1, mw / 2), stepY = mh + Math.max(1, mh);
+                // tiles on a grid through the placed mark, half a mark apart across and one mark
+                // down; at least MIN_TILE_STEP apart, so a 1 px mark cannot mean millions of draws
+                int stepX = Math.max(MIN_TILE_STEP, mw + mw / 2), stepY = Math.max(MIN_TILE_STEP, 2 * mh);
                 int startX = Math.floorMod(x, stepX) - stepX, startY = Math.floorMod(y, stepY) - stepY;
                 for (int ty = startY; ty < height; ty += stepY)
                     for (int tx = startX; tx < width; tx += stepX) g.drawImage(mark, tx, ty, null);
