@@ -118,7 +118,10 @@ public final class Java2dImageEngine implements ImageEngine {
             try (GifFrames gif = GifFrames.open(bytes, probed.frames());
                  Encoder.GifSequence sequence = new Encoder.GifSequence(output.maxBytes(), chain.interlace, gif.loops)) {
                 Size canvas = new Size(gif.width(), gif.height());
-                if (!canvas.equals(oriented)) plan = plan(chain, canvas, true, output);
+                if (!canvas.equals(oriented)) {
+                    plan = plan(chain, canvas, true, output);
+                    marks = watermarkPictures(plan, blobs, limits);
+                }
                 for (GifFrames.Frame f = gif.next(); f != null; f = gif.next()) {
                     BufferedImage frame = apply(plan, f.image(), marks);
                     sequence.write(frame, f.delay());
