@@ -119,6 +119,16 @@ class WatermarkRenderTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(10)
+    void theLargestTextOssAllowsIsLaidOutSmallerNotAllocatedAtFullSize() {
+        // 64 characters at 1000 px would be a ~40000x1200 layer; it is measured and drawn to fit
+        BufferedImage out = decode(render(png(Pictures.solid(200, 100, WHITE)), text("W".repeat(64), Gravity.CENTER, 100, 1000)).bytes());
+        Rectangle ink = ink(out);
+        assertThat(ink).isNotNull();
+        assertThat(ink.width).isBetween(150, 200);
+    }
+
+    @Test
     void fillTilesTheWholePicture() {
         BufferedImage out = decode(render(WHITE_400x300,
                 new Watermark(100, Gravity.NW, 10, 10, 0, "tile", null, 20, BLACK, false, false, false, 0, 0, true, null, 0)).bytes());
