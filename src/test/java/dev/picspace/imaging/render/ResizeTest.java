@@ -157,4 +157,23 @@ class ResizeTest {
         assertThat(reduced.getWidth()).isEqualTo(full.getWidth());
         assertThat(CorpusAndConcurrencyTest.meanDifference(reduced, full)).isLessThan(6);
     }
+
+    @Test
+    void reducedDecodingWorksForEveryReader() {
+        BufferedImage q = Pictures.quadrants(800, 400);
+        byte[] png = png(q);
+        byte[] bmp = Pictures.bmp(q);
+        byte[] webp = render(png, new ImageOperation.Format(ImageFormat.WEBP), new ImageOperation.Quality(95, true)).bytes();
+        byte[] lossless = render(png, new ImageOperation.Format(ImageFormat.PNG)).bytes();
+        for (byte[] source : List.of(png, bmp, webp, lossless, Pictures.jpeg(q, 95))) {
+            // 800 -> 100: decoded at one pixel in four
+            BufferedImage out = decode(render(source, box(ResizeMode.LFIT, 100, 0), new ImageOperation.Format(ImageFormat.PNG)).bytes());
+            assertThat(out.getWidth()).isEqualTo(100);
+            assertThat(out.getHeight()).isEqualTo(50);
+            assertPixel(out, 20, 10, RED, 24);
+            assertPixel(out, 80, 10, GREEN, 24);
+            assertPixel(out, 20, 40, BLUE, 24);
+            assertPixel(out, 80, 40, YELLOW, 24);
+        }
+    }
 }
