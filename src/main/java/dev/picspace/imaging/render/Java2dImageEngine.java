@@ -131,17 +131,26 @@ public final class Java2dImageEngine implements ImageEngine {
                 out = sequence.finish();
             }
         } else {
-            int k = reducedDecoding ? subsampling(plan, sourceFormat) : 1;
-            BufferedImage image = Pixels.toWorking(Decoder.decode(bytes, sourceFormat, k, jpeg), false);
+            // A leading crop is done by the reader (it then holds only the crop), and a resize
+            // right after the start or the crop lets it decode at reduced resolution.
+            int done = 0;
+            java.awt.Rectangle region = null;
+            if (reducedDecoding && sourceFormat != ImageFormat.GIF && !plan.isEmpty()
+                    && plan.get(0).plan() instanceof Geometry.CropPlan c) {
+                region = Geometry.storedRegion(c, orientation, stored);
+                done = 1;
+            }
+            int k = reducedDecoding ? subsampling(plan, done, sourceFormat) : 1;
+            BufferedImage image = Pixels.toWorking(Decoder.decode(bytes, sourceFormat, new Decoder.Window(k, region), jpeg), false);
             image = Pixels.orient(image, orientation);
             Size decoded = new Size(image.getWidth(), image.getHeight());
-            // k = 1 should give the header's size; a reader that disagrees (a GIF whose logical
-            // screen is smaller than its frame) gets a plan of what it actually returned
-            if (k == 1 && !decoded.equals(oriented)) {
+            // a whole picture at k = 1 should have the header's size; a reader that disagrees (a GIF
+            // whose logical screen is smaller than its frame) gets a plan of what it returned
+            if (region == null && k == 1 && !decoded.equals(oriented)) {
                 plan = plan(chain, decoded, gifSource, output);
                 marks = watermarkPictures(plan, blobs, limits);
             }
-            image = apply(plan, image, marks);
+            image = apply(plan.subList(done, plan.size()), image, marks, done);
             last = new Size(image.getWidth(), image.getHeight());
             out = Encoder.encode(image, settings, output.maxBytes());
         }
@@ -180,20 +189,25 @@ public final class Java2dImageEngine implements ImageEngine {
     }
 
     private static BufferedImage apply(List<Step> plan, BufferedImage image, Map<Integer, BufferedImage> marks) {
+        return apply(plan, image, marks, 0);
+    }
+
+    /** Applies {@code plan}, whose first step is step {@code first} of the whole chain (marks are by chain index). */
+    private static BufferedImage apply(List<Step> plan, BufferedImage image, Map<Integer, BufferedImage> marks, int first) {
         for (int i = 0; i < plan.size(); i++) {
             Step s = plan.get(i);
             if (s.op() instanceof ImageOperation.Resize r) image = Pixels.resize(image, (Geometry.ResizePlan) s.plan(), r.padColor());
             else if (s.op() instanceof ImageOperation.Crop) image = Pixels.crop(image, (Geometry.CropPlan) s.plan());
             else if (s.op() instanceof ImageOperation.Rotate r) image = Pixels.rotate(image, r.degrees(), s.out());
-            else if (s.op() instanceof ImageOperation.Watermark w) image = WatermarkPainter.apply(image, w, marks.get(i));
+            else if (s.op() instanceof ImageOperation.Watermark w) image = WatermarkPainter.apply(image, w, marks.get(first + i));
         }
         return image;
     }
 
     /** Reduced-resolution decoding applies when the chain starts by shrinking (see {@link Geometry#subsampling}). */
-    private static int subsampling(List<Step> plan, ImageFormat format) {
-        if (plan.isEmpty() || format == ImageFormat.GIF) return 1; // the GIF reader is frame by frame
-        Step first = plan.get(0);
+    private static int subsampling(List<Step> plan, int from, ImageFormat format) {
+        if (plan.size() <= from || format == ImageFormat.GIF) return 1; // the GIF reader is frame by frame
+        Step first = plan.get(from);
         return first.plan() instanceof Geometry.ResizePlan p ? Geometry.subsampling(p, first.in()) : 1;
     }
 
@@ -228,7 +242,7 @@ public final class Java2dImageEngine implements ImageEngine {
             Size natural = orientation >= 5 ? new Size(mark.height(), mark.width()) : new Size(mark.width(), mark.height());
             double scale = Math.min((double) box.width() / natural.width(), (double) box.height() / natural.height());
             int k = mark.format() == ImageFormat.GIF ? 1 : Geometry.subsampling(scale);
-            BufferedImage picture = Pixels.orient(Pixels.toWorking(Decoder.decode(bytes, mark.format(), k, null), true), orientation);
+            BufferedImage picture = Pixels.orient(Pixels.toWorking(Decoder.decode(bytes, mark.format(), new Decoder.Window(k, null), null), true), orientation);
             pictures.put(i, WatermarkPainter.fitPicture(picture, box, w.imagePercent() > 0));
         }
         return pictures;
