@@ -26,8 +26,9 @@ import java.util.Objects;
  * source is read, at most {@code limits.maxBytes()} of it; its headers are probed again (format,
  * size and frames from the bytes, whatever {@code info} says) and held to {@code limits}; every
  * size the chain will produce is computed from those headers and held to {@code output}
- * ({@link Geometry}); only then is anything decoded, at reduced resolution when the chain starts
- * by shrinking; the output is bounded in bytes while it is written ({@link Encoder}).
+ * ({@link Geometry}); only then is anything decoded: only the crop when the chain starts with one,
+ * at reduced resolution when it starts (or continues after that crop) by shrinking; the output is
+ * bounded in bytes while it is written ({@link Encoder}).
  *
  * <p>Behaviour worth knowing (OSS's where OSS defines it):
  * <ul>

@@ -17,9 +17,9 @@
  *       {@code OutputLimits} before anything is allocated.</li>
  *   <li>{@code Decoder} / {@code GifFrames} decode with readers chosen by class ({@code Codecs}):
  *       the JDK's libjpeg-turbo JPEG reader for ordinary JPEGs, TwelveMonkeys for CMYK/YCCK and
- *       for what the JDK refuses, TwelveMonkeys for WebP; at reduced resolution when the chain
- *       starts by shrinking; converted to sRGB when another profile is embedded
- *       ({@code ColorProfiles}).</li>
+ *       for what the JDK refuses, TwelveMonkeys for WebP; only the crop's region when the chain
+ *       starts with a crop, at reduced resolution when it starts (or goes on after that crop) by
+ *       shrinking; converted to sRGB when another profile is embedded ({@code ColorProfiles}).</li>
  *   <li>{@code Pixels} (resize, crop, rotate, orient) and {@code WatermarkPainter} work on
  *       {@code INT_RGB}/{@code INT_ARGB} pictures.</li>
  *   <li>{@code Encoder} writes with no metadata at all (no EXIF, GPS, XMP or ICC in a derivative),
