@@ -145,6 +145,15 @@ public final class Java2dImageEngine implements ImageEngine {
             BufferedImage image = Pixels.toWorking(Decoder.decode(bytes, sourceFormat, new Decoder.Window(k, region), jpeg), false);
             image = Pixels.orient(image, orientation);
             Size decoded = new Size(image.getWidth(), image.getHeight());
+            Size wanted = region == null ? null : new Size(ceilDiv(plan.get(0).out().width(), k), ceilDiv(plan.get(0).out().height(), k));
+            if (region != null && !decoded.equals(wanted)) {
+                // a reader that ignored the region: decode the whole picture and crop it here
+                image = Pixels.orient(Pixels.toWorking(Decoder.decode(bytes, sourceFormat, Decoder.Window.ALL, jpeg), false), orientation);
+                decoded = new Size(image.getWidth(), image.getHeight());
+                region = null;
+                done = 0;
+                k = 1;
+            }
             // a whole picture at k = 1 should have the header's size; a reader that disagrees (a GIF
             // whose logical screen is smaller than its frame) gets a plan of what it returned
             if (region == null && k == 1 && !decoded.equals(oriented)) {
@@ -247,6 +256,10 @@ public final class Java2dImageEngine implements ImageEngine {
             pictures.put(i, WatermarkPainter.fitPicture(picture, box, w.imagePercent() > 0));
         }
         return pictures;
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     /** Reads all of {@code in}, refusing at once what is longer than {@code max}. */

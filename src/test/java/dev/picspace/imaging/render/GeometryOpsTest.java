@@ -197,4 +197,23 @@ class GeometryOpsTest {
         assertThat(small.getWidth()).isEqualTo(20);
         assertThat(CorpusAndConcurrencyTest.meanDifference(small, reference)).isLessThan(8);
     }
+
+    @Test
+    void aLeadingCropWorksThroughEveryReader() {
+        BufferedImage q = Pictures.quadrants(400, 200);
+        byte[] png = png(q);
+        List<byte[]> sources = List.of(png, Pictures.bmp(q), Pictures.jpeg(q, 95), Pictures.gif(q),
+                render(png, new Format(ImageFormat.WEBP), new dev.picspace.domain.ImageOperation.Quality(95, true)).bytes());
+        for (byte[] source : sources) {
+            BufferedImage se = decode(render(source, new Crop(0, 0, 100, 50, Gravity.SE), new Format(ImageFormat.PNG)).bytes());
+            assertThat(se.getWidth()).isEqualTo(100);
+            assertThat(se.getHeight()).isEqualTo(50);
+            assertPixel(se, 50, 25, YELLOW, 24);
+            BufferedImage shrunk = decode(render(source, new Crop(0, 0, 200, 100, Gravity.NE),
+                    new Resize(ResizeMode.LFIT, 20, 0, 0, 0, 0, false, 0), new Format(ImageFormat.PNG)).bytes());
+            assertThat(shrunk.getWidth()).isEqualTo(20);
+            assertThat(shrunk.getHeight()).isEqualTo(10);
+            assertPixel(shrunk, 10, 5, GREEN, 24);
+        }
+    }
 }
