@@ -17,25 +17,95 @@ import java.util.zip.Inflater;
  * shift its colours.
  *
  * <p>Who converts: the JDK JPEG reader converts an embedded RGB profile itself, TwelveMonkeys does
- * for CMYK/YCCK JPEGs and for WebP, and this class does for PNG's {@code iCCP}. A profile that names
- * itself sRGB is taken at its word and not converted (camera JPEGs nearly all embed one, and
- * converting sRGB to sRGB made decoding 12 MP a third slower). Grey profiles on grey pictures are
- * not converted (a grey gamma tweak); a profile Java cannot parse is ignored, and the picture is
- * then read as sRGB.
+ * for CMYK/YCCK JPEGs and for WebP, and this class does for PNG's {@code iCCP}. An sRGB profile is
+ * not converted (camera JPEGs nearly all embed one, and converting sRGB to sRGB made decoding
+ * 12 MP a third slower); what is sRGB is decided from the profile's primaries and tone curves
+ * ({@link #isSrgb}), not from its name. Grey profiles on grey pictures are not converted (a grey
+ * gamma tweak); a profile Java cannot parse is ignored, and the picture is then read as sRGB.
  */
 final class ColorProfiles {
     private ColorProfiles() {}
 
-    /** An ICC profile, inflated from a PNG is never allowed to be larger than this. */
+    /** An ICC profile inflated from a PNG may not be larger than this. */
     static final int MAX_PROFILE = 4 * 1024 * 1024;
 
-    /** Whether the profile's description says sRGB (v2 'desc' ASCII or v4 'mluc' UTF-16 alike). */
-    static boolean describesSrgb(ICC_Profile profile) {
-        byte[] desc = profile.getData(ICC_Profile.icSigProfileDescriptionTag);
-        if (desc == null) return false;
-        StringBuilder ascii = new StringBuilder(desc.length);
-        for (byte b : desc) if (b >= 0x20 && b < 0x7F) ascii.append((char) b);
-        return ascii.toString().toLowerCase(java.util.Locale.ROOT).contains("srgb");
+    /** sRGB's primaries adapted to D50, as every ICC v2/v4 sRGB matrix profile stores them. */
+    private static final double[][] SRGB_COLORANTS = {
+            {0.4361, 0.2225, 0.0139}, {0.3851, 0.7169, 0.0971}, {0.1431, 0.0606, 0.7141}};
+    private static final int[] COLORANT_TAGS = {
+            ICC_Profile.icSigRedColorantTag, ICC_Profile.icSigGreenColorantTag, ICC_Profile.icSigBlueColorantTag};
+    private static final int[] TRC_TAGS = {
+            ICC_Profile.icSigRedTRCTag, ICC_Profile.icSigGreenTRCTag, ICC_Profile.icSigBlueTRCTag};
+
+    /**
+     * Whether an RGB profile is sRGB in substance: a matrix/TRC profile with sRGB's primaries and a
+     * tone curve within 1% of sRGB's. Read from the tags, not the description (Java's own linear
+     * profile calls itself "linear sRGB"), and without building a colour transform (which costs
+     * milliseconds per call). Anything else, including LUT-based profiles, is converted.
+     */
+    static boolean isSrgb(ICC_Profile profile) {
+        try {
+            for (int c = 0; c < 3; c++) {
+                byte[] xyz = profile.getData(COLORANT_TAGS[c]);
+                if (xyz == null || xyz.length < 20) return false;
+                for (int i = 0; i < 3; i++)
+                    if (Math.abs(s15Fixed16(xyz, 8 + 4 * i) - SRGB_COLORANTS[c][i]) > 0.005) return false;
+                byte[] trc = profile.getData(TRC_TAGS[c]);
+                for (double x : new double[] {0.1, 0.25, 0.5, 0.75, 0.9})
+                    if (trc == null || Math.abs(curve(trc, x) - srgbToLinear(x)) > 0.01) return false;
+            }
+            return true;
+        } catch (RuntimeException e) {
+            return false; // a malformed tag: convert, which is always correct
+        }
+    }
+
+    private static double srgbToLinear(double v) {
+        return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    }
+
+    /** Evaluates an ICC 'curv' or 'para' tone curve at {@code x} in 0..1 (NaN for anything else). */
+    private static double curve(byte[] t, double x) {
+        String type = new String(t, 0, 4, StandardCharsets.ISO_8859_1);
+        if (type.equals("curv")) {
+            int n = u32(t, 8);
+            if (n == 0) return x;
+            if (n == 1) return Math.pow(x, u16(t, 12) / 256.0);
+            if (t.length < 12 + 2 * n) return Double.NaN;
+            double pos = x * (n - 1);
+            int i = (int) Math.floor(pos);
+            if (i >= n - 1) return u16(t, 12 + 2 * (n - 1)) / 65535.0;
+            double a = u16(t, 12 + 2 * i) / 65535.0, b = u16(t, 12 + 2 * (i + 1)) / 65535.0;
+            return a + (b - a) * (pos - i);
+        }
+        if (type.equals("para")) {
+            int function = u16(t, 8);
+            double[] p = new double[7];
+            int count = new int[] {1, 3, 4, 5, 7}[Math.min(function, 4)];
+            for (int i = 0; i < count; i++) p[i] = s15Fixed16(t, 12 + 4 * i);
+            double g = p[0], a = p[1], b = p[2], c = p[3], d = p[4], e = p[5], f = p[6];
+            return switch (function) {
+                case 0 -> Math.pow(x, g);
+                case 1 -> x >= -b / a ? Math.pow(a * x + b, g) : 0;
+                case 2 -> x >= -b / a ? Math.pow(a * x + b, g) + c : c;
+                case 3 -> x >= d ? Math.pow(a * x + b, g) : c * x;
+                case 4 -> x >= d ? Math.pow(a * x + b, g) + e : c * x + f;
+                default -> Double.NaN;
+            };
+        }
+        return Double.NaN;
+    }
+
+    private static double s15Fixed16(byte[] b, int at) {
+        return (b[at] << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | b[at + 3] & 0xFF) / 65536.0;
+    }
+
+    private static int u16(byte[] b, int at) {
+        return (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
+    }
+
+    private static int u32(byte[] b, int at) {
+        return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | b[at + 3] & 0xFF;
     }
 
     /** Parses a profile; null when Java cannot (the picture is then treated as sRGB). */
@@ -50,7 +120,7 @@ final class ColorProfiles {
 
     /** Whether pixels in this profile need converting to be sRGB. */
     static boolean needsConversion(ICC_Profile profile) {
-        return profile != null && profile.getColorSpaceType() == ColorSpace.TYPE_RGB && !describesSrgb(profile);
+        return profile != null && profile.getColorSpaceType() == ColorSpace.TYPE_RGB && !isSrgb(profile);
     }
 
     /**

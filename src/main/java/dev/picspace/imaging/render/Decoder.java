@@ -15,7 +15,7 @@ import javax.imageio.spi.ImageReaderSpi;
 
 /**
  * Decodes a still picture (an animation's first frame) that the probe has already measured and
- * passed, at full or reduced resolution, in sRGB.
+ * passed, whole or a region of it, at full or reduced resolution, in sRGB.
  *
  * <p>Reduced resolution: {@link ImageReadParam#setSourceSubsampling} with factor k makes the reader
  * keep every k-th pixel of every k-th row, so a 12 MP JPEG wanted as a 200 px thumbnail is never
@@ -26,41 +26,50 @@ import javax.imageio.spi.ImageReaderSpi;
 final class Decoder {
     private Decoder() {}
 
+    /**
+     * What part of the stored picture to decode, and at what resolution: {@code region} (stored
+     * pixels, null for all) lets a chain that starts by cropping hold only the crop, and
+     * {@code subsampling} k keeps one pixel in k across and down.
+     */
+    record Window(int subsampling, java.awt.Rectangle region) {
+        static final Window ALL = new Window(1, null);
+    }
+
     /** @param segments the JPEG's segments when already read (null to read them here) */
-    static BufferedImage decode(byte[] bytes, ImageFormat format, int subsampling, JpegSegments segments) {
+    static BufferedImage decode(byte[] bytes, ImageFormat format, Window window, JpegSegments segments) {
         return switch (format) {
-            case JPEG -> jpeg(bytes, subsampling, segments != null ? segments : JpegSegments.read(bytes));
-            case PNG -> png(bytes, subsampling);
+            case JPEG -> jpeg(bytes, window, segments != null ? segments : JpegSegments.read(bytes));
+            case PNG -> png(bytes, window);
             case GIF -> GifFrames.first(bytes);
-            case BMP -> read(Codecs.BMP, bytes, subsampling, format);
-            case WEBP -> read(Codecs.WEBP, bytes, subsampling, format);
+            case BMP -> read(Codecs.BMP, bytes, window, format);
+            case WEBP -> read(Codecs.WEBP, bytes, window, format);
         };
     }
 
-    private static BufferedImage jpeg(byte[] bytes, int subsampling, JpegSegments segments) {
+    private static BufferedImage jpeg(byte[] bytes, Window window, JpegSegments segments) {
         // Four components are CMYK or YCCK, which the JDK reader returns unconverted (as if RGB).
         if (segments.components == 4 || segments.adobeTransform == 2)
-            return read(Codecs.TWELVEMONKEYS_JPEG, bytes, subsampling, ImageFormat.JPEG);
+            return read(Codecs.TWELVEMONKEYS_JPEG, bytes, window, ImageFormat.JPEG);
         byte[] input = bytes;
         ICC_Profile profile = ColorProfiles.parse(segments.icc);
         // An sRGB profile would cost a full colour conversion for nothing (see ColorProfiles).
         if (profile != null && !ColorProfiles.needsConversion(profile)) input = segments.withoutIcc(bytes);
         try {
-            return read(Codecs.JDK_JPEG, input, subsampling, ImageFormat.JPEG);
+            return read(Codecs.JDK_JPEG, input, window, ImageFormat.JPEG);
         } catch (InvalidImageException e) {
             if (e.getMessage().startsWith("truncated")) throw e;
             // The JDK reader refuses some files TwelveMonkeys reads (broken ICC profiles, odd
             // colour spaces, lossless JPEG). Anything neither can read stays the first failure.
             try {
-                return read(Codecs.TWELVEMONKEYS_JPEG, bytes, subsampling, ImageFormat.JPEG);
+                return read(Codecs.TWELVEMONKEYS_JPEG, bytes, window, ImageFormat.JPEG);
             } catch (InvalidImageException again) {
                 throw e;
             }
         }
     }
 
-    private static BufferedImage png(byte[] bytes, int subsampling) {
-        BufferedImage image = read(Codecs.PNG, bytes, subsampling, ImageFormat.PNG);
+    private static BufferedImage png(byte[] bytes, Window window) {
+        BufferedImage image = read(Codecs.PNG, bytes, window, ImageFormat.PNG);
         // The JDK PNG reader keeps iCCP in its metadata and hands back the samples as sRGB.
         ICC_Profile profile = ColorProfiles.parse(ColorProfiles.pngProfile(bytes));
         if (ColorProfiles.needsConversion(profile)) {
@@ -75,14 +84,15 @@ final class Decoder {
         return image;
     }
 
-    static BufferedImage read(ImageReaderSpi spi, byte[] bytes, int subsampling, ImageFormat format) {
+    static BufferedImage read(ImageReaderSpi spi, byte[] bytes, Window window, ImageFormat format) {
         ImageReader reader = Codecs.newReader(spi);
         List<String> warnings = new ArrayList<>();
         try (ByteArrayImageInputStream in = new ByteArrayImageInputStream(bytes)) {
             reader.setInput(in, true, true);
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             ImageReadParam param = reader.getDefaultReadParam();
-            if (subsampling > 1) param.setSourceSubsampling(subsampling, subsampling, 0, 0);
+            if (window.region() != null) param.setSourceRegion(window.region());
+            if (window.subsampling() > 1) param.setSourceSubsampling(window.subsampling(), window.subsampling(), 0, 0);
             BufferedImage image = reader.read(0, param);
             for (String w : warnings) {
                 String lower = w.toLowerCase(Locale.ROOT);

@@ -129,6 +129,22 @@ final class Geometry {
         return new Size(Math.max(1, w), Math.max(1, h));
     }
 
+    /**
+     * The stored pixels that show as crop {@code c} once EXIF orientation 1..8 is applied to a
+     * picture stored as {@code stored}: the crop, turned back.
+     */
+    static java.awt.Rectangle storedRegion(CropPlan c, int orientation, Size stored) {
+        java.awt.geom.AffineTransform toShown = Pixels.orientation(orientation, stored.width(), stored.height());
+        java.awt.Rectangle shown = new java.awt.Rectangle(c.x(), c.y(), c.width(), c.height());
+        if (toShown == null) return shown;
+        try {
+            // axis-aligned turns and flips by whole pixels: the bounds are exact integers
+            return toShown.createInverse().createTransformedShape(shown).getBounds();
+        } catch (java.awt.geom.NoninvertibleTransformException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** 0, 1, 2 for the left, middle and right column of the nine gravities. */
     static int column(Gravity g) {
         return switch (g) { case NW, WEST, SW -> 0; case NORTH, CENTER, SOUTH -> 1; case NE, EAST, SE -> 2; };

@@ -26,8 +26,9 @@ import java.util.Objects;
  * source is read, at most {@code limits.maxBytes()} of it; its headers are probed again (format,
  * size and frames from the bytes, whatever {@code info} says) and held to {@code limits}; every
  * size the chain will produce is computed from those headers and held to {@code output}
- * ({@link Geometry}); only then is anything decoded, at reduced resolution when the chain starts
- * by shrinking; the output is bounded in bytes while it is written ({@link Encoder}).
+ * ({@link Geometry}); only then is anything decoded: only the crop when the chain starts with one,
+ * at reduced resolution when it starts (or continues after that crop) by shrinking; the output is
+ * bounded in bytes while it is written ({@link Encoder}).
  *
  * <p>Behaviour worth knowing (OSS's where OSS defines it):
  * <ul>
@@ -55,11 +56,16 @@ import java.util.Objects;
  * <p>Thread-safe and stateless: every reader, writer and picture belongs to one call.
  */
 public final class Java2dImageEngine implements ImageEngine {
-    /** JPEG and WebP quality when the chain names none (ImageMagick's and libvips' web default is 75–85). */
+    /**
+     * JPEG and WebP quality when the chain names none: the usual web compromise between libvips'
+     * 75 and ImageMagick's 92, and what the stack measurements used. (OSS re-encodes at the
+     * source's quality; a capped 85 gives smaller thumbnails and is documented here instead.)
+     */
     public static final int DEFAULT_QUALITY = 85;
 
     private final HeaderImageProbe probe = new HeaderImageProbe();
     private final int defaultQuality;
+    private final boolean reducedDecoding;
 
     public Java2dImageEngine() {
         this(DEFAULT_QUALITY);
@@ -67,8 +73,14 @@ public final class Java2dImageEngine implements ImageEngine {
 
     /** @param defaultQuality JPEG/WebP quality 1..100 when a chain names none */
     public Java2dImageEngine(int defaultQuality) {
+        this(defaultQuality, true);
+    }
+
+    /** {@code reducedDecoding} false decodes every source at full resolution: only to measure what it saves. */
+    Java2dImageEngine(int defaultQuality, boolean reducedDecoding) {
         if (defaultQuality < 1 || defaultQuality > 100) throw new IllegalArgumentException("quality must be within 1..100");
         this.defaultQuality = defaultQuality;
+        this.reducedDecoding = reducedDecoding;
     }
 
     /** One pixel step with the sizes it takes and makes (from the headers, before decoding). */
@@ -111,7 +123,10 @@ public final class Java2dImageEngine implements ImageEngine {
             try (GifFrames gif = GifFrames.open(bytes, probed.frames());
                  Encoder.GifSequence sequence = new Encoder.GifSequence(output.maxBytes(), chain.interlace, gif.loops)) {
                 Size canvas = new Size(gif.width(), gif.height());
-                if (!canvas.equals(oriented)) plan = plan(chain, canvas, true, output);
+                if (!canvas.equals(oriented)) {
+                    plan = plan(chain, canvas, true, output);
+                    marks = watermarkPictures(plan, blobs, limits);
+                }
                 for (GifFrames.Frame f = gif.next(); f != null; f = gif.next()) {
                     BufferedImage frame = apply(plan, f.image(), marks);
                     sequence.write(frame, f.delay());
@@ -121,17 +136,35 @@ public final class Java2dImageEngine implements ImageEngine {
                 out = sequence.finish();
             }
         } else {
-            int k = subsampling(plan, sourceFormat);
-            BufferedImage image = Pixels.toWorking(Decoder.decode(bytes, sourceFormat, k, jpeg), false);
+            // A leading crop is done by the reader (it then holds only the crop), and a resize
+            // right after the start or the crop lets it decode at reduced resolution.
+            int done = 0;
+            java.awt.Rectangle region = null;
+            if (reducedDecoding && sourceFormat != ImageFormat.GIF && !plan.isEmpty()
+                    && plan.get(0).plan() instanceof Geometry.CropPlan c) {
+                region = Geometry.storedRegion(c, orientation, stored);
+                done = 1;
+            }
+            int k = reducedDecoding ? subsampling(plan, done, sourceFormat) : 1;
+            BufferedImage image = Pixels.toWorking(Decoder.decode(bytes, sourceFormat, new Decoder.Window(k, region), jpeg), false);
             image = Pixels.orient(image, orientation);
             Size decoded = new Size(image.getWidth(), image.getHeight());
-            // k = 1 should give the header's size; a reader that disagrees (a GIF whose logical
-            // screen is smaller than its frame) gets a plan of what it actually returned
-            if (k == 1 && !decoded.equals(oriented)) {
+            Size wanted = region == null ? null : new Size(ceilDiv(plan.get(0).out().width(), k), ceilDiv(plan.get(0).out().height(), k));
+            if (region != null && !decoded.equals(wanted)) {
+                // a reader that ignored the region: decode the whole picture and crop it here
+                image = Pixels.orient(Pixels.toWorking(Decoder.decode(bytes, sourceFormat, Decoder.Window.ALL, jpeg), false), orientation);
+                decoded = new Size(image.getWidth(), image.getHeight());
+                region = null;
+                done = 0;
+                k = 1;
+            }
+            // a whole picture at k = 1 should have the header's size; a reader that disagrees (a GIF
+            // whose logical screen is smaller than its frame) gets a plan of what it returned
+            if (region == null && k == 1 && !decoded.equals(oriented)) {
                 plan = plan(chain, decoded, gifSource, output);
                 marks = watermarkPictures(plan, blobs, limits);
             }
-            image = apply(plan, image, marks);
+            image = apply(plan.subList(done, plan.size()), image, marks, done);
             last = new Size(image.getWidth(), image.getHeight());
             out = Encoder.encode(image, settings, output.maxBytes());
         }
@@ -170,20 +203,25 @@ public final class Java2dImageEngine implements ImageEngine {
     }
 
     private static BufferedImage apply(List<Step> plan, BufferedImage image, Map<Integer, BufferedImage> marks) {
+        return apply(plan, image, marks, 0);
+    }
+
+    /** Applies {@code plan}, whose first step is step {@code first} of the whole chain (marks are by chain index). */
+    private static BufferedImage apply(List<Step> plan, BufferedImage image, Map<Integer, BufferedImage> marks, int first) {
         for (int i = 0; i < plan.size(); i++) {
             Step s = plan.get(i);
             if (s.op() instanceof ImageOperation.Resize r) image = Pixels.resize(image, (Geometry.ResizePlan) s.plan(), r.padColor());
             else if (s.op() instanceof ImageOperation.Crop) image = Pixels.crop(image, (Geometry.CropPlan) s.plan());
             else if (s.op() instanceof ImageOperation.Rotate r) image = Pixels.rotate(image, r.degrees(), s.out());
-            else if (s.op() instanceof ImageOperation.Watermark w) image = WatermarkPainter.apply(image, w, marks.get(i));
+            else if (s.op() instanceof ImageOperation.Watermark w) image = WatermarkPainter.apply(image, w, marks.get(first + i));
         }
         return image;
     }
 
     /** Reduced-resolution decoding applies when the chain starts by shrinking (see {@link Geometry#subsampling}). */
-    private static int subsampling(List<Step> plan, ImageFormat format) {
-        if (plan.isEmpty() || format == ImageFormat.GIF) return 1; // the GIF reader is frame by frame
-        Step first = plan.get(0);
+    private static int subsampling(List<Step> plan, int from, ImageFormat format) {
+        if (plan.size() <= from || format == ImageFormat.GIF) return 1; // the GIF reader is frame by frame
+        Step first = plan.get(from);
         return first.plan() instanceof Geometry.ResizePlan p ? Geometry.subsampling(p, first.in()) : 1;
     }
 
@@ -218,10 +256,14 @@ public final class Java2dImageEngine implements ImageEngine {
             Size natural = orientation >= 5 ? new Size(mark.height(), mark.width()) : new Size(mark.width(), mark.height());
             double scale = Math.min((double) box.width() / natural.width(), (double) box.height() / natural.height());
             int k = mark.format() == ImageFormat.GIF ? 1 : Geometry.subsampling(scale);
-            BufferedImage picture = Pixels.orient(Pixels.toWorking(Decoder.decode(bytes, mark.format(), k, null), true), orientation);
+            BufferedImage picture = Pixels.orient(Pixels.toWorking(Decoder.decode(bytes, mark.format(), new Decoder.Window(k, null), null), true), orientation);
             pictures.put(i, WatermarkPainter.fitPicture(picture, box, w.imagePercent() > 0));
         }
         return pictures;
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     /** Reads all of {@code in}, refusing at once what is longer than {@code max}. */

@@ -12,18 +12,12 @@ import java.util.List;
  * length past the end, and stops at the first scan.
  */
 final class JpegSegments {
-    /** The IJG / Annex K luminance table; libjpeg scales it by quality, so its sum gives the scale back. */
+    /** The IJG / Annex K luminance table, which libjpeg scales by quality. */
     private static final int[] STD_LUMINANCE = {
             16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
             14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
             18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
             49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99};
-    private static final int STD_SUM;
-    static {
-        int s = 0;
-        for (int v : STD_LUMINANCE) s += v;
-        STD_SUM = s;
-    }
     private static final byte[] ICC_TAG = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
     /** Components in the frame header (1 grey, 3 YCbCr/RGB, 4 CMYK/YCCK), 0 if none was found. */
@@ -101,7 +95,11 @@ final class JpegSegments {
         return m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
     }
 
-    /** The IJG quality whose scaled standard table has the same sum as table 0 in this DQT segment. */
+    /**
+     * The IJG quality whose scaled standard table has the sum closest to table 0's in this DQT
+     * segment. Sums make the estimate independent of the table's zigzag order, and scaling each
+     * entry as libjpeg does (rounded, clamped to 1..255) keeps it exact at low qualities too.
+     */
     private static int luminanceQuality(byte[] b, int pos, int end) {
         while (pos < end) {
             int pq = (b[pos] & 0xFF) >> 4, tq = b[pos] & 0x0F;
@@ -109,20 +107,30 @@ final class JpegSegments {
             if (pos + 1 + size > end) return 0;
             if (tq == 0) {
                 long sum = 0;
-                boolean allOnes = true;
-                for (int i = 0; i < 64; i++) {
-                    int v = pq == 0 ? b[pos + 1 + i] & 0xFF : (b[pos + 1 + 2 * i] & 0xFF) << 8 | b[pos + 2 + 2 * i] & 0xFF;
-                    sum += v;
-                    allOnes &= v == 1;
+                for (int i = 0; i < 64; i++)
+                    sum += pq == 0 ? b[pos + 1 + i] & 0xFF : (b[pos + 1 + 2 * i] & 0xFF) << 8 | b[pos + 2 + 2 * i] & 0xFF;
+                int best = 0;
+                long bestDiff = Long.MAX_VALUE;
+                for (int q = 1; q <= 100; q++) {
+                    long diff = Math.abs(SCALED_SUMS[q] - sum);
+                    if (diff <= bestDiff) { best = q; bestDiff = diff; }
                 }
-                if (allOnes) return 100;
-                double scale = 100.0 * sum / STD_SUM;
-                double q = scale <= 100 ? (200 - scale) / 2 : 5000 / scale;
-                return (int) Math.max(1, Math.min(100, Math.round(q)));
+                return best;
             }
             pos += 1 + size;
         }
         return 0;
+    }
+
+    /** The luminance table's sum at each IJG quality, as libjpeg's jpeg_set_quality makes it. */
+    private static final long[] SCALED_SUMS = new long[101];
+    static {
+        for (int q = 1; q <= 100; q++) {
+            int scale = q < 50 ? 5000 / q : 200 - 2 * q;
+            long sum = 0;
+            for (int v : STD_LUMINANCE) sum += Math.max(1, Math.min(255, (v * scale + 50) / 100));
+            SCALED_SUMS[q] = sum;
+        }
     }
 
     private static boolean startsWith(byte[] b, int pos, String ascii) {

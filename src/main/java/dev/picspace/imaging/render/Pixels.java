@@ -76,17 +76,7 @@ final class Pixels {
      */
     static BufferedImage orient(BufferedImage image, int orientation) {
         int w = image.getWidth(), h = image.getHeight();
-        // x' = m00·x + m01·y + m02, y' = m10·x + m11·y + m12, on the pixel grid's edges
-        AffineTransform t = switch (orientation) {
-            case 2 -> new AffineTransform(-1, 0, 0, 1, w, 0);      // mirrored
-            case 3 -> new AffineTransform(-1, 0, 0, -1, w, h);     // upside down
-            case 4 -> new AffineTransform(1, 0, 0, -1, 0, h);      // mirrored upside down
-            case 5 -> new AffineTransform(0, 1, 1, 0, 0, 0);       // transposed
-            case 6 -> new AffineTransform(0, 1, -1, 0, h, 0);      // turned 90° clockwise to view
-            case 7 -> new AffineTransform(0, -1, -1, 0, h, w);     // transversed
-            case 8 -> new AffineTransform(0, -1, 1, 0, 0, w);      // turned 90° anticlockwise to view
-            default -> null;
-        };
+        AffineTransform t = orientation(orientation, w, h);
         if (t == null) return image;
         boolean swap = orientation >= 5;
         BufferedImage out = blank(swap ? h : w, swap ? w : h, hasAlpha(image));
@@ -99,6 +89,21 @@ final class Pixels {
             g.dispose();
         }
         return out;
+    }
+
+    /** The transform from stored to shown pixels for EXIF orientation 2..8 of a w×h picture (null for 1). */
+    static AffineTransform orientation(int orientation, int w, int h) {
+        // x' = m00·x + m01·y + m02, y' = m10·x + m11·y + m12, on the pixel grid's edges
+        return switch (orientation) {
+            case 2 -> new AffineTransform(-1, 0, 0, 1, w, 0);      // mirrored
+            case 3 -> new AffineTransform(-1, 0, 0, -1, w, h);     // upside down
+            case 4 -> new AffineTransform(1, 0, 0, -1, 0, h);      // mirrored upside down
+            case 5 -> new AffineTransform(0, 1, 1, 0, 0, 0);       // transposed
+            case 6 -> new AffineTransform(0, 1, -1, 0, h, 0);      // turned 90° clockwise to view
+            case 7 -> new AffineTransform(0, -1, -1, 0, h, w);     // transversed
+            case 8 -> new AffineTransform(0, -1, 1, 0, 0, w);      // turned 90° anticlockwise to view
+            default -> null;
+        };
     }
 
     /**

@@ -37,6 +37,8 @@ final class WatermarkPainter {
 
     /** OSS's default text size, px. */
     static final int DEFAULT_SIZE = 40;
+    /** The closest that tiled marks are repeated, px. */
+    static final int MIN_TILE_STEP = 16;
 
     private static final List<String> CJK = List.of("WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans CJK SC",
             "Source Han Sans SC", "Droid Sans Fallback");
@@ -76,8 +78,9 @@ final class WatermarkPainter {
             if (!w.fill()) {
                 g.drawImage(mark, x, y, null);
             } else {
-                // tiles on a grid through the placed mark, half a mark apart across and one mark down
-                int stepX = mw + Math.max(1, mw / 2), stepY = mh + Math.max(1, mh);
+                // tiles on a grid through the placed mark, half a mark apart across and one mark
+                // down; at least MIN_TILE_STEP apart, so a 1 px mark cannot mean millions of draws
+                int stepX = Math.max(MIN_TILE_STEP, mw + mw / 2), stepY = Math.max(MIN_TILE_STEP, 2 * mh);
                 int startX = Math.floorMod(x, stepX) - stepX, startY = Math.floorMod(y, stepY) - stepY;
                 for (int ty = startY; ty < height; ty += stepY)
                     for (int tx = startX; tx < width; tx += stepX) g.drawImage(mark, tx, ty, null);
@@ -151,48 +154,61 @@ final class WatermarkPainter {
     private static BufferedImage text(ImageOperation.Watermark w, int width, int height) {
         String text = w.text().replaceAll("\\p{Cntrl}", " ");
         int size = w.fontSize() == 0 ? DEFAULT_SIZE : w.fontSize();
-        BufferedImage layer = textLayer(w, text, size);
-        if (layer.getWidth() > width || layer.getHeight() > height) {
-            // Drawn again smaller rather than scaled, so small text stays crisp.
-            double s = Math.min((double) width / layer.getWidth(), (double) height / layer.getHeight());
-            layer = textLayer(w, text, Math.max(1, (int) Math.floor(size * s)));
+        TextLayer layer = new TextLayer(w, text, size);
+        if (layer.width > width || layer.height > height) {
+            // Measured before anything is allocated (64 characters at 1000 px would be a 180 MB
+            // layer), and laid out again smaller rather than scaled, so small text stays crisp.
+            double s = Math.min((double) width / layer.width, (double) height / layer.height);
+            layer = new TextLayer(w, text, Math.max(1, (int) Math.floor(size * s)));
         }
-        return layer;
-    }
-
-    private static BufferedImage textLayer(ImageOperation.Watermark w, String text, int size) {
-        int style = (w.bold() ? Font.BOLD : 0) | (w.italic() ? Font.ITALIC : 0);
-        Font font = font(w.font(), style, size, text);
-        if (w.underline()) font = font.deriveFont(Map.of(TextAttribute.UNDERLINE, TextAttribute.UNDERLINE_ON));
-        FontRenderContext frc = new FontRenderContext(null, true, true);
-        TextLayout layout = new TextLayout(text, font, frc);
-        int shadow = w.shadow() > 0 ? Math.max(1, Math.round(size / 20f)) : 0;
-        Rectangle2D box = new Rectangle2D.Double(0, -layout.getAscent(), layout.getAdvance(),
-                layout.getAscent() + layout.getDescent());
-        // italic overhang and the underline can fall outside the advance box
-        Rectangle2D.union(box, layout.getBounds(), box);
-        int lw = (int) Math.ceil(box.getWidth()) + shadow + 2, lh = (int) Math.ceil(box.getHeight()) + shadow + 2;
-        BufferedImage layer = new BufferedImage(Math.max(1, lw), Math.max(1, lh), BufferedImage.TYPE_INT_ARGB);
-        Graphics2D g = layer.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
-            float ox = (float) (1 - box.getX()), oy = (float) (1 - box.getY());
-            if (shadow > 0) {
-                g.setColor(new Color(0, 0, 0, Math.round(w.shadow() * 2.55f)));
-                layout.draw(g, ox + shadow, oy + shadow);
-            }
-            g.setColor(new Color(w.color()));
-            layout.draw(g, ox, oy);
-        } finally {
-            g.dispose();
-        }
+        BufferedImage image = layer.draw();
         if (w.rotate() % 360 != 0) {
             int d = w.rotate();
-            layer = Pixels.rotate(layer, d, Geometry.rotate(d, new Geometry.Size(layer.getWidth(), layer.getHeight())));
+            image = Pixels.rotate(image, d, Geometry.rotate(d, new Geometry.Size(image.getWidth(), image.getHeight())));
         }
-        return layer;
+        return image;
+    }
+
+    /** A laid-out line of watermark text: measured on construction, drawn on demand. */
+    private static final class TextLayer {
+        final ImageOperation.Watermark w;
+        final TextLayout layout;
+        final Rectangle2D box;
+        final int shadow, width, height;
+
+        TextLayer(ImageOperation.Watermark w, String text, int size) {
+            this.w = w;
+            int style = (w.bold() ? Font.BOLD : 0) | (w.italic() ? Font.ITALIC : 0);
+            Font font = font(w.font(), style, size, text);
+            if (w.underline()) font = font.deriveFont(Map.of(TextAttribute.UNDERLINE, TextAttribute.UNDERLINE_ON));
+            layout = new TextLayout(text, font, new FontRenderContext(null, true, true));
+            shadow = w.shadow() > 0 ? Math.max(1, Math.round(size / 20f)) : 0;
+            box = new Rectangle2D.Double(0, -layout.getAscent(), layout.getAdvance(), layout.getAscent() + layout.getDescent());
+            // italic overhang and the underline can fall outside the advance box
+            Rectangle2D.union(box, layout.getBounds(), box);
+            width = Math.max(1, (int) Math.ceil(box.getWidth()) + shadow + 2);
+            height = Math.max(1, (int) Math.ceil(box.getHeight()) + shadow + 2);
+        }
+
+        BufferedImage draw() {
+            BufferedImage layer = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
+            Graphics2D g = layer.createGraphics();
+            try {
+                g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+                g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+                g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+                float ox = (float) (1 - box.getX()), oy = (float) (1 - box.getY());
+                if (shadow > 0) {
+                    g.setColor(new Color(0, 0, 0, Math.round(w.shadow() * 2.55f)));
+                    layout.draw(g, ox + shadow, oy + shadow);
+                }
+                g.setColor(new Color(w.color()));
+                layout.draw(g, ox, oy);
+            } finally {
+                g.dispose();
+            }
+            return layer;
+        }
     }
 
     /** The font to draw {@code text} with (see the class comment for the choice). */

@@ -23,6 +23,7 @@ import dev.picspace.domain.ImageOperation.Resize;
 import dev.picspace.domain.ImageOperation.ResizeMode;
 import dev.picspace.domain.ImageOperation.Rotate;
 import java.awt.image.BufferedImage;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -160,5 +161,59 @@ class GeometryOpsTest {
         BufferedImage k = decode(kept.bytes());
         assertPixel(k, 5, 12, RED, 30);
         assertPixel(k, 45, 12, BLUE, 30);
+    }
+
+    /**
+     * A leading crop is decoded as a region of the stored picture (turned back through the EXIF
+     * orientation): it must give exactly what decoding everything and then cropping gives.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+    void aLeadingCropDecodedAsARegionEqualsCroppingTheWholePicture(int orientation) {
+        byte[] jpeg = Pictures.insertAfterSoi(Pictures.jpeg(Pictures.quadrants(160, 80), 95), Pictures.exifSegment(orientation, false));
+        var region = new Java2dImageEngine();
+        var whole = new Java2dImageEngine(85, false);
+        for (Crop crop : List.of(new Crop(0, 0, 30, 20, Gravity.NW), new Crop(5, 7, 33, 21, Gravity.SE),
+                new Crop(3, 0, 25, 60, Gravity.CENTER), new Crop(10, 10, 0, 0, Gravity.NW))) {
+            var ops = List.<dev.picspace.domain.ImageOperation>of(crop, new Format(ImageFormat.PNG));
+            var a = region.render(new java.io.ByteArrayInputStream(jpeg), null, ops, null, dev.picspace.domain.ImageLimits.DEFAULTS,
+                    dev.picspace.domain.ImageEngine.OutputLimits.DEFAULTS);
+            var b = whole.render(new java.io.ByteArrayInputStream(jpeg), null, ops, null, dev.picspace.domain.ImageLimits.DEFAULTS,
+                    dev.picspace.domain.ImageEngine.OutputLimits.DEFAULTS);
+            BufferedImage ia = decode(a.bytes()), ib = decode(b.bytes());
+            assertThat(ia.getWidth()).as("%s width", crop).isEqualTo(ib.getWidth());
+            assertThat(ia.getHeight()).as("%s height", crop).isEqualTo(ib.getHeight());
+            for (int y = 0; y < ia.getHeight(); y++)
+                for (int x = 0; x < ia.getWidth(); x++)
+                    assertThat(Pictures.near(ia.getRGB(x, y), ib.getRGB(x, y), 3)).as("%s at %d,%d", crop, x, y).isTrue();
+        }
+        // crop then shrink: a region at reduced resolution
+        var ops = List.<dev.picspace.domain.ImageOperation>of(new Crop(0, 0, 80, 80, Gravity.NW),
+                new Resize(ResizeMode.LFIT, 20, 0, 0, 0, 0, false, 0), new Format(ImageFormat.PNG));
+        BufferedImage small = decode(region.render(new java.io.ByteArrayInputStream(jpeg), null, ops, null,
+                dev.picspace.domain.ImageLimits.DEFAULTS, dev.picspace.domain.ImageEngine.OutputLimits.DEFAULTS).bytes());
+        BufferedImage reference = decode(whole.render(new java.io.ByteArrayInputStream(jpeg), null, ops, null,
+                dev.picspace.domain.ImageLimits.DEFAULTS, dev.picspace.domain.ImageEngine.OutputLimits.DEFAULTS).bytes());
+        assertThat(small.getWidth()).isEqualTo(20);
+        assertThat(CorpusAndConcurrencyTest.meanDifference(small, reference)).isLessThan(8);
+    }
+
+    @Test
+    void aLeadingCropWorksThroughEveryReader() {
+        BufferedImage q = Pictures.quadrants(400, 200);
+        byte[] png = png(q);
+        List<byte[]> sources = List.of(png, Pictures.bmp(q), Pictures.jpeg(q, 95), Pictures.gif(q),
+                render(png, new Format(ImageFormat.WEBP), new dev.picspace.domain.ImageOperation.Quality(95, true)).bytes());
+        for (byte[] source : sources) {
+            BufferedImage se = decode(render(source, new Crop(0, 0, 100, 50, Gravity.SE), new Format(ImageFormat.PNG)).bytes());
+            assertThat(se.getWidth()).isEqualTo(100);
+            assertThat(se.getHeight()).isEqualTo(50);
+            assertPixel(se, 50, 25, YELLOW, 24);
+            BufferedImage shrunk = decode(render(source, new Crop(0, 0, 200, 100, Gravity.NE),
+                    new Resize(ResizeMode.LFIT, 20, 0, 0, 0, 0, false, 0), new Format(ImageFormat.PNG)).bytes());
+            assertThat(shrunk.getWidth()).isEqualTo(20);
+            assertThat(shrunk.getHeight()).isEqualTo(10);
+            assertPixel(shrunk, 10, 5, GREEN, 24);
+        }
     }
 }

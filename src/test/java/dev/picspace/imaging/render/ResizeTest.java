@@ -15,7 +15,12 @@ import dev.picspace.domain.ImageFormat;
 import dev.picspace.domain.ImageOperation.Resize;
 import dev.picspace.domain.ImageOperation.ResizeMode;
 import dev.picspace.imaging.render.Geometry.Size;
+import dev.picspace.domain.ImageEngine.OutputLimits;
+import dev.picspace.domain.ImageLimits;
+import dev.picspace.domain.ImageOperation;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ResizeTest {
@@ -137,5 +142,38 @@ class ResizeTest {
         assertThat(out.getHeight()).isEqualTo(100);
         assertPixel(out, 10, 50, RED, 8);
         assertPixel(out, 40, 50, BLUE, 8);
+    }
+
+    @Test
+    void aReducedResolutionThumbnailLooksLikeAFullDecodeOne() {
+        // a noisy photo-like 1600x1200 JPEG: one pixel in four is decoded, so the sensor noise
+        // averages less, but the picture is the same (measured: a mean difference of about 4 of 255)
+        byte[] photo = ThumbnailThroughput.photo(1600, 1200);
+        List<ImageOperation> thumb = List.of(box(ResizeMode.LFIT, 200, 0), new ImageOperation.Format(ImageFormat.PNG));
+        BufferedImage reduced = decode(new Java2dImageEngine(85, true).render(new ByteArrayInputStream(photo), null, thumb, null,
+                ImageLimits.DEFAULTS, OutputLimits.DEFAULTS).bytes());
+        BufferedImage full = decode(new Java2dImageEngine(85, false).render(new ByteArrayInputStream(photo), null, thumb, null,
+                ImageLimits.DEFAULTS, OutputLimits.DEFAULTS).bytes());
+        assertThat(reduced.getWidth()).isEqualTo(full.getWidth());
+        assertThat(CorpusAndConcurrencyTest.meanDifference(reduced, full)).isLessThan(6);
+    }
+
+    @Test
+    void reducedDecodingWorksForEveryReader() {
+        BufferedImage q = Pictures.quadrants(800, 400);
+        byte[] png = png(q);
+        byte[] bmp = Pictures.bmp(q);
+        byte[] webp = render(png, new ImageOperation.Format(ImageFormat.WEBP), new ImageOperation.Quality(95, true)).bytes();
+        byte[] lossless = render(png, new ImageOperation.Format(ImageFormat.PNG)).bytes();
+        for (byte[] source : List.of(png, bmp, webp, lossless, Pictures.jpeg(q, 95))) {
+            // 800 -> 100: decoded at one pixel in four
+            BufferedImage out = decode(render(source, box(ResizeMode.LFIT, 100, 0), new ImageOperation.Format(ImageFormat.PNG)).bytes());
+            assertThat(out.getWidth()).isEqualTo(100);
+            assertThat(out.getHeight()).isEqualTo(50);
+            assertPixel(out, 20, 10, RED, 24);
+            assertPixel(out, 80, 10, GREEN, 24);
+            assertPixel(out, 20, 40, BLUE, 24);
+            assertPixel(out, 80, 40, YELLOW, 24);
+        }
     }
 }
