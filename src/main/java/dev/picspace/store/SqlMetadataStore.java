@@ -567,7 +567,7 @@ public final class SqlMetadataStore implements MetadataStore {
         if (q.titleLike() != null && !q.titleLike().isEmpty()) {
             String escaped = escapeLike(q.titleLike());
             if (escaped.equals(q.titleLike())) sql.append(" AND ").append(dialect.titleContains("titleLike"));
-            else sql.append(" AND title LIKE :titleLike ESCAPE '").append(LIKE_ESCAPE).append("'");
+            else sql.append(" AND ").append(dialect.titleMatches("titleLike", LIKE_ESCAPE));
             params.put("titleLike", "%" + escaped + "%");
         }
         if (q.createdFrom() != null) { sql.append(" AND created >= :createdFrom"); params.put("createdFrom", millis(q.createdFrom())); }
