@@ -199,6 +199,7 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource readerPool; // the same object as writerPool on PostgreSQL
     private final Jdbi writer;
     private final Jdbi reader;
+    private final java.util.concurrent.atomic.AtomicLong retriedWrites = new java.util.concurrent.atomic.AtomicLong();
 
     private Database(Dialect dialect, HikariDataSource writerPool, HikariDataSource readerPool) {
         this.dialect = dialect;
@@ -361,6 +362,12 @@ public final class Database implements AutoCloseable {
 
     public Dialect dialect() { return dialect; }
 
+    /**
+     * How many write transactions were run again after PostgreSQL aborted them (deadlocks):
+     * should stay near zero, since the stores take their locks in one order.
+     */
+    public long retriedWrites() { return retriedWrites.get(); }
+
     /** Runs {@code work} on a reader connection, outside any explicit transaction. */
     public <T> T read(Work<T> work) {
         try (Handle handle = reader.open()) {
@@ -383,6 +390,7 @@ public final class Database implements AutoCloseable {
                 return writeOnce(work);
             } catch (StorageException e) {
                 if (attempt >= WRITE_ATTEMPTS || !isRetryableAbort(e)) throw e;
+                retriedWrites.incrementAndGet();
                 backOff(attempt);
             }
         }
