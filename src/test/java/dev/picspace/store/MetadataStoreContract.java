@@ -1091,15 +1091,16 @@ abstract class MetadataStoreContract {
 
     /**
      * fsck's repairs run on a live system (the server sweeps hourly, on every node): repairing
-     * drift while other nodes upload, replace and recycle must leave no drift behind, nor make
-     * any.
+     * drift while other nodes upload, replace and recycle fails none of them (no deadlock, no
+     * lock timeout) and ends clean. That a repair counts a write committing while it runs is
+     * shown deterministically where it can go wrong (PostgresMetadataStoreTest); here the last
+     * repair would mend what an earlier one got wrong.
      */
     @Test
-    void repairsWhileOtherNodesWriteLeaveNoDrift() throws Exception {
+    void repairsRunBesideWritesOfOtherNodesWithoutFailingThem() throws Exception {
         MetadataStore other = anotherStore();
         Tenant t = newTenant("busy", 10_000_000, 0);
-        List<Long> seeded = new ArrayList<>();
-        for (int i = 0; i < 6; i++) seeded.add(insert(picture(t.id()).size(100).blob(key("busy-" + i % 3))).pictureId());
+        for (int i = 0; i < 6; i++) insert(picture(t.id()).size(100).blob(key("busy-" + i % 3)));
         List<Throwable> unexpected = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(5);
@@ -1143,7 +1144,6 @@ abstract class MetadataStoreContract {
         assertThat(unexpected).isEmpty();
         assertThat(store.findUsageMismatches()).isEmpty();
         assertThat(store.findRefCountMismatches()).isEmpty();
-        assertThat(seeded).hasSize(6);
     }
 
     @Test
