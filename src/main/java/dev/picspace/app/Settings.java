@@ -22,13 +22,17 @@ import java.util.Properties;
  */
 public record Settings(Path dataDir, String host, int port, String publicBaseUrl, String db, String blobs,
                        ImageLimits limits, long maxBodyBytes, int nodeId, int maxCategories,
-                       Duration recycleRetention) {
+                       Duration recycleRetention, int dbPoolSize) {
 
     /** The names a file, the environment or the command line may set. */
     public static final String[] KEYS = {"data", "host", "port", "public-base-url", "db", "blobs", "max-bytes",
             "max-width", "max-height", "max-pixels", "max-frames", "max-body-bytes", "node-id", "max-categories",
-            "recycle-retention-days"};
+            "recycle-retention-days", "db-pool-size"};
 
+    /**
+     * The metadata database: {@code db} when set ({@code jdbc:postgresql://HOST:PORT/DB?user=…&password=…}
+     * or {@code jdbc:sqlite:FILE}), else SQLite in the data directory.
+     */
     public String jdbcUrl() {
         return db != null && !db.isBlank() ? db : "jdbc:sqlite:" + dataDir.resolve("meta.db").toAbsolutePath();
     }
@@ -53,6 +57,7 @@ public record Settings(Path dataDir, String host, int port, String publicBaseUrl
         v.put("node-id", "-1");
         v.put("max-categories", "500");
         v.put("recycle-retention-days", "30");
+        v.put("db-pool-size", "0"); // 0: 2 × cores + 2 (Database.Settings.DEFAULT_POOL_SIZE)
 
         Map<String, String> fromEnv = new LinkedHashMap<>();
         for (String k : KEYS) {
@@ -78,12 +83,19 @@ public record Settings(Path dataDir, String host, int port, String publicBaseUrl
         long maxBody = v.containsKey("max-body-bytes") ? size(v, "max-body-bytes") : limits.maxBytes() + 1024 * 1024;
         return new Settings(Path.of(v.get("data")), v.get("host"), port, base, blank(v.get("db")), blank(v.get("blobs")),
                 limits, maxBody, integer(v, "node-id"), integer(v, "max-categories"),
-                Duration.ofDays(Long.parseLong(v.get("recycle-retention-days"))));
+                Duration.ofDays(Long.parseLong(v.get("recycle-retention-days"))), poolSize(v));
     }
 
     /** The base URL picture URLs are built on; by default this server itself. */
     public String publicBaseUrl(int boundPort) {
         return publicBaseUrl != null && !publicBaseUrl.isBlank() ? publicBaseUrl : "http://localhost:" + boundPort;
+    }
+
+    /** PostgreSQL connections per process; several nodes' pools must fit the server's max_connections together. */
+    private static int poolSize(Map<String, String> v) {
+        int n = integer(v, "db-pool-size");
+        if (n < 0 || n > 1000) throw new IllegalArgumentException("db-pool-size must be within 0..1000 (0: automatic)");
+        return n;
     }
 
     private static String blank(String s) { return s == null || s.isBlank() ? null : s; }
