@@ -97,6 +97,21 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
         assertThat(store.findTenantByNick("second")).isEmpty(); // the tenant row went with the transaction
     }
 
+    /**
+     * A difference from SQLite, pinned so that it is known: PostgreSQL text cannot hold U+0000,
+     * so such a title is a storage failure (SQLite stores it), and the upload's transaction
+     * leaves nothing behind. Refusing it as an invalid argument belongs before the store.
+     */
+    @Test
+    void aTitleWithANulCharacterIsAStorageFailureThatChargesNothing() {
+        Tenant t = newTenant("nul", 10_000, 0);
+        Picture p = picture(t.id()).title("nul\u0000title").size(100).build();
+        assertThatThrownBy(() -> store.insertPicture(p)).isInstanceOf(StorageException.class).hasMessageContaining("0x00");
+        assertThat(used(t.id())).isZero();
+        assertThat(store.findBlob(p.blobKey())).isEmpty();
+        assertThat(store.countPictures(t.id(), dev.picspace.domain.PictureQuery.all())).isZero();
+    }
+
     @Test
     void blobRecordsAreVisitedPageByPage() {
         executeSql("INSERT INTO stored_blob (blob_key, size_bytes, ref_count, zero_since) "
