@@ -311,6 +311,17 @@ public final class Database implements AutoCloseable {
      * which serialises concurrent migrations with an advisory lock of its own.
      */
     private static Database openPostgresql(String jdbcUrl, Settings settings) {
+        // Flyway holds two connections at once on PostgreSQL (one keeps its advisory lock, one
+        // runs the migrations), so it gets a pool of its own for the migration: from the main
+        // pool, a db-pool-size of 1 would leave it waiting for itself.
+        try (HikariDataSource migration = pool("picspace-postgresql-migration", postgresConfig(jdbcUrl), 2, settings, null)) {
+            migrate(migration, Dialect.POSTGRESQL);
+        }
+        HikariDataSource pool = pool("picspace-postgresql", postgresConfig(jdbcUrl), settings.poolSize(), settings, null);
+        return new Database(Dialect.POSTGRESQL, pool, pool);
+    }
+
+    private static HikariConfig postgresConfig(String jdbcUrl) {
         HikariConfig config = new HikariConfig();
         config.setDriverClassName("org.postgresql.Driver"); // not left to DriverManager's service lookup
         config.setJdbcUrl(jdbcUrl);
@@ -320,14 +331,7 @@ public final class Database implements AutoCloseable {
         // and those include credentials; messages end up in logs.
         config.addDataSourceProperty("logServerErrorDetail", "false");
         config.addDataSourceProperty("ApplicationName", "picspace");
-        HikariDataSource pool = pool("picspace-postgresql", config, settings.poolSize(), settings, null);
-        try {
-            migrate(pool, Dialect.POSTGRESQL);
-            return new Database(Dialect.POSTGRESQL, pool, pool);
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
-        }
+        return config;
     }
 
     private static HikariDataSource pool(String name, javax.sql.DataSource ds, int size, Settings settings, String initSql) {

@@ -43,7 +43,7 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
 
     @Override
     protected MetadataStore openStore() {
-        url = PostgresTestServer.freshDatabaseUrl();
+        url = PostgresTestServer.migratedDatabaseUrl();
         return SqlMetadataStore.open(url);
     }
 
@@ -310,6 +310,19 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
             }
         }
         return n;
+    }
+
+    /** Flyway holds two connections while it migrates; a pool of one must not leave it waiting for itself (it did). */
+    @Test
+    void aPoolOfOneConnectionMigratesAndWorks() {
+        String fresh = PostgresTestServer.freshDatabaseUrl();
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+            try (SqlMetadataStore one = new SqlMetadataStore(Database.open(fresh, Database.Settings.DEFAULTS.withPoolSize(1)))) {
+                Tenant t = newTenant(one, "single", 10_000, 0);
+                one.insertPicture(picture(t.id()).size(10).build());
+                assertThat(one.findTenant(t.id()).orElseThrow().usedBytes()).isEqualTo(10);
+            }
+        });
     }
 
     @Test
