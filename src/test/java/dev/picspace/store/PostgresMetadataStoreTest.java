@@ -267,6 +267,52 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
         assertThat(refs(k)).isEqualTo(2);
     }
 
+    // ------------------------------------------------------------ names taken by a concurrent transaction
+
+    /**
+     * Runs {@code sql} in a transaction of its own that stays open until {@code action}, started
+     * meanwhile, waits for it; then commits it and returns what {@code action} threw. This is the
+     * race the existence checks cannot see (the row is not committed when they look), decided by
+     * the unique index.
+     */
+    private Throwable againstAnUncommittedInsert(String sql, Runnable action) throws Exception {
+        try (Connection holder = DriverManager.getConnection(url)) {
+            holder.setAutoCommit(false);
+            try (Statement st = holder.createStatement()) {
+                st.execute(sql);
+            }
+            Future<Throwable> acting = pool.submit(() -> {
+                try {
+                    action.run();
+                    return null;
+                } catch (Throwable e) {
+                    return e;
+                }
+            });
+            waitForLockWaiters(1);
+            holder.commit();
+            return acting.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aNickTakenByAConcurrentCreateIsADuplicateNotAStorageFailure() throws Exception {
+        Throwable failure = againstAnUncommittedInsert("INSERT INTO tenant (nick, ordered_bytes, free_bytes, created) "
+                + "VALUES ('contested', 1, 0, 0)", () -> newTenant("contested", 1, 0));
+        assertThat(failure).isInstanceOf(dev.picspace.domain.Exceptions.DuplicateTenantException.class);
+        assertThat(store.listTenants()).hasSize(1);
+    }
+
+    @Test
+    void aSiblingNameTakenByAConcurrentInsertIsADuplicateNotAStorageFailure() throws Exception {
+        Tenant t = newTenant("folders", 1, 0);
+        Throwable failure = againstAnUncommittedInsert("INSERT INTO category (id, tenant_id, parent_id, name, type, position, "
+                        + "created, modified) VALUES (" + nextId() + ", " + t.id() + ", 0, 'shoes', 'user-define', 0, 0, 0)",
+                () -> store.insertCategory(new dev.picspace.domain.Category(nextId(), t.id(), 0, "shoes",
+                        dev.picspace.domain.CategoryType.USER_DEFINE, 0, T0, T0), 100));
+        assertThat(failure).isInstanceOf(dev.picspace.domain.Exceptions.DuplicateCategoryNameException.class);
+    }
+
     /** Until {@code n} backends of this database wait for a lock. */
     private void waitForLockWaiters(int n) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
