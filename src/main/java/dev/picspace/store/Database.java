@@ -159,8 +159,9 @@ public final class Database implements AutoCloseable {
      */
     public record Settings(int readerPoolSize, int poolSize, Duration busyTimeout, Duration poolWait) {
         /**
-         * PostgreSQL's pool: the usual 2 × cores + spindles. More connections than the database
-         * can run at once only queue inside the server, where they hold locks longer.
+         * PostgreSQL's pool: 2 × cores + 2, after the usual 2 × cores + spindles rule. More
+         * connections than the database can run at once only queue inside the server, where
+         * they hold their locks longer; a caller beyond the pool waits up to poolWait instead.
          */
         public static final int DEFAULT_POOL_SIZE = 2 * Runtime.getRuntime().availableProcessors() + 2;
 
