@@ -53,7 +53,9 @@ public final class Picspace implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + settings.dataDir(), e);
         }
-        this.database = Database.open(settings.jdbcUrl());
+        Database.Settings db = settings.dbPoolSize() > 0
+                ? Database.Settings.DEFAULTS.withPoolSize(settings.dbPoolSize()) : Database.Settings.DEFAULTS;
+        this.database = Database.open(settings.jdbcUrl(), db);
         this.metadata = new SqlMetadataStore(database);
         BlobStore opened;
         try {

@@ -23,7 +23,8 @@ import java.util.Properties;
  */
 public record Settings(Path dataDir, String host, int port, String publicBaseUrl, String db, String blobs,
                        ImageLimits limits, long maxBodyBytes, int nodeId, int maxCategories,
-                       Duration recycleRetention, String ossBucket, long cdnAuthTtlSeconds, Delivery delivery) {
+                       Duration recycleRetention, String ossBucket, long cdnAuthTtlSeconds, int dbPoolSize,
+                       Delivery delivery) {
 
     /**
      * On-the-fly transforms (issue "image delivery").
@@ -41,8 +42,12 @@ public record Settings(Path dataDir, String host, int port, String publicBaseUrl
     public static final String[] KEYS = {"data", "host", "port", "public-base-url", "db", "blobs", "max-bytes",
             "max-width", "max-height", "max-pixels", "max-frames", "max-body-bytes", "node-id", "max-categories",
             "recycle-retention-days", "oss-bucket", "cdn-auth-ttl", "max-derivative-side", "render-threads", "render-queue",
-            "max-derivatives-per-picture", "max-output-side", "max-output-pixels", "max-output-bytes"};
+            "max-derivatives-per-picture", "max-output-side", "max-output-pixels", "max-output-bytes", "db-pool-size"};
 
+    /**
+     * The metadata database: {@code db} when set ({@code jdbc:postgresql://HOST:PORT/DB?user=…&password=…}
+     * or {@code jdbc:sqlite:FILE}), else SQLite in the data directory.
+     */
     public String jdbcUrl() {
         return db != null && !db.isBlank() ? db : "jdbc:sqlite:" + dataDir.resolve("meta.db").toAbsolutePath();
     }
@@ -79,6 +84,7 @@ public record Settings(Path dataDir, String host, int port, String publicBaseUrl
         v.put("max-output-side", String.valueOf(ImageEngine.OutputLimits.DEFAULTS.maxSide()));
         v.put("max-output-pixels", String.valueOf(ImageEngine.OutputLimits.DEFAULTS.maxPixels()));
         v.put("max-output-bytes", String.valueOf(ImageEngine.OutputLimits.DEFAULTS.maxBytes()));
+        v.put("db-pool-size", "0"); // 0: 2 × cores + 2 (Database.Settings.DEFAULT_POOL_SIZE)
 
         Map<String, String> fromEnv = new LinkedHashMap<>();
         for (String k : KEYS) {
@@ -119,7 +125,7 @@ public record Settings(Path dataDir, String host, int port, String publicBaseUrl
         return new Settings(Path.of(v.get("data")), v.get("host"), port, base, blank(v.get("db")), blank(v.get("blobs")),
                 limits, maxBody, integer(v, "node-id"), integer(v, "max-categories"),
                 Duration.ofDays(Long.parseLong(v.get("recycle-retention-days"))), bucket(v.get("oss-bucket")),
-                integer(v, "cdn-auth-ttl"),
+                integer(v, "cdn-auth-ttl"), poolSize(v),
                 new Delivery(maxSide, threads, queue, perPicture, output));
     }
 
@@ -133,6 +139,13 @@ public record Settings(Path dataDir, String host, int port, String publicBaseUrl
         if (b == null || !b.matches("[a-z0-9][a-z0-9-]{1,61}[a-z0-9]") || java.util.Set.of("router", "healthz", "metrics", "i").contains(b))
             throw new IllegalArgumentException("oss-bucket must be 3..63 of a-z, 0-9 and '-' (and not router/healthz/metrics): '" + b + "'");
         return b;
+    }
+
+    /** PostgreSQL connections per process; several nodes' pools must fit the server's max_connections together. */
+    private static int poolSize(Map<String, String> v) {
+        int n = integer(v, "db-pool-size");
+        if (n < 0 || n > 1000) throw new IllegalArgumentException("db-pool-size must be within 0..1000 (0: automatic)");
+        return n;
     }
 
     private static String blank(String s) { return s == null || s.isBlank() ? null : s; }

@@ -37,8 +37,10 @@ import java.util.Objects;
  * transactions start with {@code BEGIN IMMEDIATE}, so the write lock is taken up front (waiting
  * up to the busy timeout) and a lock upgrade can never fail with {@code SQLITE_BUSY}; and a
  * pool of reader connections that never write, which WAL lets run beside the writer. For
- * PostgreSQL both are one ordinary pool. Which one is in use is a {@link Dialect}; the SQL that
- * callers send is the same.
+ * PostgreSQL both are one ordinary pool at READ COMMITTED, where what SQLite's single writer
+ * gives for free comes from row locks ({@link Dialect#forUpdate}) and conditional updates, and a
+ * transaction the server aborts for a deadlock is run again. Which database is in use is a
+ * {@link Dialect}; the SQL that callers send is the same.
  *
  * <p>Every {@link SQLException} and Jdbi exception leaves this class as a
  * {@link StorageException}; domain exceptions thrown by the work pass through unchanged (and
@@ -59,18 +61,37 @@ public final class Database implements AutoCloseable {
             @Override void commit(Connection c) throws SQLException { execute(c, "COMMIT"); }
             @Override void rollback(Connection c) throws SQLException { execute(c, "ROLLBACK"); }
             @Override public String forUpdate() { return ""; } // the single writer already excludes every other writer
-            /** Through the FTS5 trigram index of V3 (no ESCAPE: the caller only uses this for plain terms). */
+            @Override public String forNoKeyUpdate() { return ""; }
+            /**
+             * Through the FTS5 trigram index of V3 (no ESCAPE: the caller only uses this for plain
+             * terms). The trigram tokenizer folds case, as SQLite's LIKE does for ASCII.
+             */
             @Override public String titleContains(String param) {
                 return "picture_id IN (SELECT rowid FROM picture_title WHERE picture_title.title LIKE :" + param + ")";
             }
+            /** SQLite's LIKE ignores the case of ASCII letters by itself. */
+            @Override public String titleMatches(String param, char escape) {
+                return "title LIKE :" + param + " ESCAPE '" + escape + "'";
+            }
         },
-        /** Not wired yet (driver and Flyway module come with the PostgreSQL issue); the shape is here. */
+        /**
+         * JDBC transactions at READ COMMITTED (set on the pool). pgjdbc sends BEGIN lazily with
+         * the first statement, so {@link #begin} costs no round trip.
+         */
         POSTGRESQL("classpath:db/migration/common", "classpath:db/migration/postgresql") {
             @Override void begin(Connection c) throws SQLException { c.setAutoCommit(false); }
             @Override void commit(Connection c) throws SQLException { c.commit(); c.setAutoCommit(true); }
             @Override void rollback(Connection c) throws SQLException { c.rollback(); c.setAutoCommit(true); }
             @Override public String forUpdate() { return " FOR UPDATE"; }
-            @Override public String titleContains(String param) { return "title LIKE :" + param; }
+            @Override public String forNoKeyUpdate() { return " FOR NO KEY UPDATE"; }
+            /**
+             * ILIKE, not LIKE: PostgreSQL's LIKE is case-sensitive and SQLite's is not, and the
+             * filter must answer the same on both. The pg_trgm GIN index of V3 serves ILIKE.
+             */
+            @Override public String titleContains(String param) { return "title ILIKE :" + param; }
+            @Override public String titleMatches(String param, char escape) {
+                return "title ILIKE :" + param + " ESCAPE '" + escape + "'";
+            }
         };
 
         private final String[] migrationLocations;
@@ -91,11 +112,24 @@ public final class Database implements AutoCloseable {
         public abstract String forUpdate();
 
         /**
+         * The same for rows that the transaction updates without changing their key (tenant,
+         * stored_blob): unlike FOR UPDATE this does not wait for, nor block, the KEY SHARE locks
+         * that inserting a row which references them takes on PostgreSQL.
+         */
+        public abstract String forNoKeyUpdate();
+
+        /**
          * A condition that picture.title contains a term, bound as {@code %term%} to {@code param}.
          * Only for terms without LIKE wildcards or the escape character (they take the plain,
          * escaped LIKE); this is where a database's substring index is used.
          */
         public abstract String titleContains(String param);
+
+        /**
+         * A condition that picture.title matches the LIKE pattern bound to {@code param}, in which
+         * {@code escape} makes the next character literal; ignoring case as {@link #titleContains}.
+         */
+        public abstract String titleMatches(String param, char escape);
 
         /** Flyway locations: the portable migrations plus this database's own. */
         public String[] migrationLocations() { return migrationLocations.clone(); }
@@ -116,19 +150,41 @@ public final class Database implements AutoCloseable {
     /**
      * Tunables, with safe defaults.
      *
-     * @param readerPoolSize connections for queries (SQLite) or for everything (PostgreSQL)
+     * @param readerPoolSize connections for queries (SQLite; its writer is always one connection)
+     * @param poolSize       connections for everything (PostgreSQL), per process: several nodes
+     *                       each have their own, so nodes × poolSize must stay under the server's
+     *                       max_connections (100 by default)
      * @param busyTimeout    how long a SQLite connection waits for another one's lock
      * @param poolWait       how long a caller waits for a free connection of a pool
      */
-    public record Settings(int readerPoolSize, Duration busyTimeout, Duration poolWait) {
-        public static final Settings DEFAULTS = new Settings(4, Duration.ofSeconds(30), Duration.ofSeconds(60));
+    public record Settings(int readerPoolSize, int poolSize, Duration busyTimeout, Duration poolWait) {
+        /**
+         * PostgreSQL's pool: 2 × cores + 2, after the usual 2 × cores + spindles rule. More
+         * connections than the database can run at once only queue inside the server, where
+         * they hold their locks longer; a caller beyond the pool waits up to poolWait instead.
+         */
+        public static final int DEFAULT_POOL_SIZE = 2 * Runtime.getRuntime().availableProcessors() + 2;
+
+        public static final Settings DEFAULTS = new Settings(4, DEFAULT_POOL_SIZE, Duration.ofSeconds(30), Duration.ofSeconds(60));
 
         public Settings {
             if (readerPoolSize < 1) throw new IllegalArgumentException("readerPoolSize must be at least 1");
+            if (poolSize < 1) throw new IllegalArgumentException("poolSize must be at least 1");
             if (busyTimeout.toMillis() < 1 || busyTimeout.toMillis() > Integer.MAX_VALUE)
                 throw new IllegalArgumentException("busyTimeout out of range");
         }
+
+        public Settings withPoolSize(int size) { return new Settings(readerPoolSize, size, busyTimeout, poolWait); }
     }
+
+    /**
+     * How often {@link #write} runs a transaction that PostgreSQL aborted as a deadlock victim or
+     * for a serialization failure. Such a transaction was rolled back entirely, so running it
+     * again is safe; the stores take their locks in one order (picture, tenant, blob rows by key)
+     * so this is for the orders nothing can fix, such as two requests naming the same pictures
+     * in different orders.
+     */
+    static final int WRITE_ATTEMPTS = 4;
 
     /** A unit of work on a handle; what it returns is what {@link #read} / {@link #write} return. */
     @FunctionalInterface
@@ -144,6 +200,7 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource readerPool; // the same object as writerPool on PostgreSQL
     private final Jdbi writer;
     private final Jdbi reader;
+    private final java.util.concurrent.atomic.AtomicLong retriedWrites = new java.util.concurrent.atomic.AtomicLong();
 
     private Database(Dialect dialect, HikariDataSource writerPool, HikariDataSource readerPool) {
         this.dialect = dialect;
@@ -250,21 +307,32 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * PostgreSQL: one pool for reads and writes, Flyway (which takes an advisory lock itself).
-     * Needs org.postgresql:postgresql and flyway-database-postgresql on the class path, which
-     * the pom does not have yet; until then opening a PostgreSQL URL fails with a StorageException.
+     * PostgreSQL: one pool for reads and writes at READ COMMITTED, whatever the server's
+     * default_transaction_isolation says (the stores' locking is written for it), and Flyway,
+     * which serialises concurrent migrations with an advisory lock of its own.
      */
     private static Database openPostgresql(String jdbcUrl, Settings settings) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        HikariDataSource pool = pool("picspace-postgresql", config, settings.readerPoolSize() + 1, settings, null);
-        try {
-            migrate(pool, Dialect.POSTGRESQL);
-            return new Database(Dialect.POSTGRESQL, pool, pool);
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
+        // Flyway holds two connections at once on PostgreSQL (one keeps its advisory lock, one
+        // runs the migrations), so it gets a pool of its own for the migration: from the main
+        // pool, a db-pool-size of 1 would leave it waiting for itself.
+        try (HikariDataSource migration = pool("picspace-postgresql-migration", postgresConfig(jdbcUrl), 2, settings, null)) {
+            migrate(migration, Dialect.POSTGRESQL);
         }
+        HikariDataSource pool = pool("picspace-postgresql", postgresConfig(jdbcUrl), settings.poolSize(), settings, null);
+        return new Database(Dialect.POSTGRESQL, pool, pool);
+    }
+
+    private static HikariConfig postgresConfig(String jdbcUrl) {
+        HikariConfig config = new HikariConfig();
+        config.setDriverClassName("org.postgresql.Driver"); // not left to DriverManager's service lookup
+        config.setJdbcUrl(jdbcUrl);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        // Defaults that the URL may override. Without logServerErrorDetail=false, a constraint
+        // violation's message carries the row's values ("Key (session)=(...) already exists"),
+        // and those include credentials; messages end up in logs.
+        config.addDataSourceProperty("logServerErrorDetail", "false");
+        config.addDataSourceProperty("ApplicationName", "picspace");
+        return config;
     }
 
     private static HikariDataSource pool(String name, javax.sql.DataSource ds, int size, Settings settings, String initSql) {
@@ -299,6 +367,12 @@ public final class Database implements AutoCloseable {
 
     public Dialect dialect() { return dialect; }
 
+    /**
+     * How many write transactions were run again after PostgreSQL aborted them (deadlocks):
+     * should stay near zero, since the stores take their locks in one order.
+     */
+    public long retriedWrites() { return retriedWrites.get(); }
+
     /** Runs {@code work} on a reader connection, outside any explicit transaction. */
     public <T> T read(Work<T> work) {
         try (Handle handle = reader.open()) {
@@ -311,8 +385,24 @@ public final class Database implements AutoCloseable {
     /**
      * Runs {@code work} in one write transaction: committed when it returns, rolled back when it
      * throws. On SQLite the transaction holds the database's write lock from its first statement.
+     * On PostgreSQL, a transaction the server aborts as a deadlock victim is rolled back and run
+     * again (up to {@link #WRITE_ATTEMPTS} times), so {@code work} must do nothing outside the
+     * handle that cannot be done twice.
      */
     public <T> T write(Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return writeOnce(work);
+            } catch (StorageException e) {
+                if (attempt >= WRITE_ATTEMPTS || !isRetryableAbort(e)) throw e;
+                retriedWrites.incrementAndGet();
+                backOff(attempt);
+            }
+        }
+    }
+
+    /** One attempt of {@link #write}. */
+    private <T> T writeOnce(Work<T> work) {
         try (Handle handle = writer.open()) {
             Connection connection = handle.getConnection();
             dialect.begin(connection);
@@ -327,6 +417,28 @@ public final class Database implements AutoCloseable {
             return result;
         } catch (SQLException | JdbiException e) {
             throw storageFailure(e);
+        }
+    }
+
+    /**
+     * Whether PostgreSQL rolled the transaction back for a deadlock (40P01) or a serialization
+     * failure (40001): nothing of it was committed, so it can be run again as it was.
+     */
+    static boolean isRetryableAbort(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause())
+            if (c instanceof SQLException se && ("40P01".equals(se.getSQLState()) || "40001".equals(se.getSQLState())))
+                return true;
+        return false;
+    }
+
+    /** A few milliseconds, growing and jittered, so the two transactions of a deadlock do not meet again at once. */
+    private static void backOff(int attempt) {
+        long millis = (long) (java.util.concurrent.ThreadLocalRandom.current().nextDouble(0.5, 1.5) * 5 * (1L << attempt));
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while waiting to retry a transaction", e);
         }
     }
 

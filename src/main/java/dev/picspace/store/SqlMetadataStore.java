@@ -53,12 +53,19 @@ import static dev.picspace.store.SqlRows.statusCode;
 import static dev.picspace.store.SqlRows.stored;
 
 /**
- * {@link MetadataStore} on a SQL database through Jdbi's core API: SQLite now, PostgreSQL later,
- * with the same SQL (the few differences live in {@link Database.Dialect}).
+ * {@link MetadataStore} on a SQL database through Jdbi's core API: SQLite and PostgreSQL with the
+ * same SQL (the few differences live in {@link Database.Dialect}).
  *
  * <p>Money-like state is only ever changed by statements whose conditions the database checks:
  * a quota charge is {@code UPDATE tenant ... WHERE used_bytes + :n <= ordered_bytes + free_bytes},
- * done in the same transaction as the picture insert and the blob reference it depends on.
+ * done in the same transaction as the picture insert and the blob reference it depends on. On
+ * PostgreSQL (READ COMMITTED) that update waits for a concurrent charge of the same tenant and
+ * re-evaluates its condition on the row as that one committed it, so it is exact there too.
+ *
+ * <p>Where SQLite's single writer excludes everything, PostgreSQL needs row locks; every write
+ * transaction takes them in one order (picture rows by id, then the tenant row, then blob rows by
+ * key) so that they cannot deadlock each other, and {@link Database#write} runs again the rare
+ * transaction that still loses a deadlock (two callers naming the same pictures in other orders).
  *
  * <p>Instants are stored with millisecond precision; what comes back is truncated to that.
  * Closing this store closes its {@link Database}.
@@ -251,6 +258,12 @@ public final class SqlMetadataStore implements MetadataStore {
                 .bind("now", millis(now)).execute());
     }
 
+    /** Takes the tenant row's lock for the rest of the transaction (PostgreSQL); fails if there is no such tenant. */
+    private void lockTenant(Handle h, long tenantId) {
+        h.createQuery("SELECT id FROM tenant WHERE id = :id" + db.dialect().forNoKeyUpdate())
+                .bind("id", tenantId).mapTo(Long.class).findOne().orElseThrow(() -> tenantNotFound(tenantId));
+    }
+
     private static void requireTenant(Handle h, long tenantId) {
         long n = h.createQuery("SELECT COUNT(*) FROM tenant WHERE id = :id").bind("id", tenantId).mapTo(Long.class).one();
         if (n == 0) throw tenantNotFound(tenantId);
@@ -267,7 +280,9 @@ public final class SqlMetadataStore implements MetadataStore {
         Objects.requireNonNull(category, "category");
         try {
             return db.write(h -> {
-                requireTenant(h, category.tenantId());
+                // Locked: on PostgreSQL two inserts at the limit would otherwise both count
+                // maxPerTenant - 1 and both insert.
+                lockTenant(h, category.tenantId());
                 long count = h.createQuery("SELECT COUNT(*) FROM category WHERE tenant_id = :tenant")
                         .bind("tenant", category.tenantId()).mapTo(Long.class).one();
                 if (count >= maxPerTenant)
@@ -423,9 +438,10 @@ public final class SqlMetadataStore implements MetadataStore {
         Instant now = clock.instant();
         db.write(h -> {
             requireTenant(h, p.tenantId());
+            // the tenant row, then the blob row: the lock order of every write
             if (charged(p.status(), p.deleted())) charge(h, p.tenantId(), p.sizeBytes());
-            if (p.blobKey() != null) addBlobReference(h, p.blobKey(), p.sizeBytes());
             if (!p.deleted()) addLivePictures(h, p.tenantId(), 1);
+            if (p.blobKey() != null) addBlobReference(h, p.blobKey(), p.sizeBytes());
             h.createUpdate("INSERT INTO picture (" + PICTURE_COLUMNS + ") VALUES (:pictureId, :imageId, :tenant, "
                             + ":category, :urlToken, :title, :description, :tags, :imageType, :status, :format, :width, "
                             + ":height, :frames, :size, :md5, :blobKey, :originalFileName, :clientType, :referenced, "
@@ -516,7 +532,18 @@ public final class SqlMetadataStore implements MetadataStore {
             long delta = a.sizeBytes() - (charged(old.status(), false) ? old.sizeBytes() : 0);
             if (delta > 0) charge(h, tenantId, delta);
             else release(h, tenantId, -delta);
-            if (!a.blobKey().equals(old.blobKey())) addBlobReference(h, a.blobKey(), a.sizeBytes());
+            // Two blob rows change: in key order, like everywhere else, or two replaces swapping
+            // the same two contents could deadlock on PostgreSQL. The new row must exist before
+            // the picture names it (foreign key); dropping a reference never removes a row.
+            boolean moves = !a.blobKey().equals(old.blobKey());
+            boolean dropsOld = moves && old.blobKey() != null;
+            if (dropsOld && old.blobKey().compareTo(a.blobKey()) < 0) {
+                dropBlobReferences(h, old.blobKey(), 1, now);
+                addBlobReference(h, a.blobKey(), a.sizeBytes());
+            } else {
+                if (moves) addBlobReference(h, a.blobKey(), a.sizeBytes());
+                if (dropsOld) dropBlobReferences(h, old.blobKey(), 1, now);
+            }
             h.createUpdate("UPDATE picture SET blob_key = :key, size_bytes = :size, md5 = :md5, format = :format, "
                             + "width = :width, height = :height, frames = :frames, status = :status, modified = :modified "
                             + "WHERE picture_id = :id")
@@ -531,7 +558,6 @@ public final class SqlMetadataStore implements MetadataStore {
                     .bind("modified", millis(a.modified()))
                     .bind("id", pictureId)
                     .execute();
-            if (old.blobKey() != null && !a.blobKey().equals(old.blobKey())) dropBlobReferences(h, old.blobKey(), 1, now);
             return findPicture(h, tenantId, pictureId).orElseThrow();
         });
     }
@@ -638,7 +664,7 @@ public final class SqlMetadataStore implements MetadataStore {
         if (q.titleLike() != null && !q.titleLike().isEmpty()) {
             String escaped = escapeLike(q.titleLike());
             if (escaped.equals(q.titleLike())) sql.append(" AND ").append(dialect.titleContains("titleLike"));
-            else sql.append(" AND title LIKE :titleLike ESCAPE '").append(LIKE_ESCAPE).append("'");
+            else sql.append(" AND ").append(dialect.titleMatches("titleLike", LIKE_ESCAPE));
             params.put("titleLike", "%" + escaped + "%");
         }
         if (q.createdFrom() != null) { sql.append(" AND created >= :createdFrom"); params.put("createdFrom", millis(q.createdFrom())); }
@@ -850,7 +876,7 @@ public final class SqlMetadataStore implements MetadataStore {
                 String ids = inList("id", chunk, params);
                 String where = " WHERE tenant_id = :tenant AND deleted = " + LIVE + " AND picture_id IN " + ids;
                 List<Map.Entry<Long, Long>> targets = h.createQuery("SELECT picture_id, status, size_bytes FROM picture"
-                                + where + db.dialect().forUpdate())
+                                + where + " ORDER BY picture_id" + db.dialect().forUpdate())
                         .bindMap(params).bind("tenant", tenantId)
                         .map((rs, ctx) -> Map.entry(rs.getLong("picture_id"),
                                 statusCode(PictureStatus.NORMAL).equals(rs.getString("status")) ? rs.getLong("size_bytes") : 0L))
@@ -880,7 +906,7 @@ public final class SqlMetadataStore implements MetadataStore {
                     .bind("before", millis(deletedBefore)).bind("limit", limit)
                     .map((rs, ctx) -> Map.entry(rs.getLong("picture_id"), Objects.toString(rs.getString("blob_key"), "")))
                     .list();
-            Map<String, Long> droppedReferences = new LinkedHashMap<>();
+            Map<String, Long> droppedReferences = new java.util.TreeMap<>(); // blob rows in key order
             for (Map.Entry<Long, String> v : victims)
                 if (!v.getValue().isEmpty()) droppedReferences.merge(v.getValue(), 1L, Long::sum);
             int purged = 0;
@@ -1042,24 +1068,37 @@ public final class SqlMetadataStore implements MetadataStore {
                 .toList());
     }
 
-    /** Exact on SQLite, where this transaction excludes every other writer (see {@link #repairUsage}). */
+    /**
+     * Exact while uploads go on, on both databases. SQLite: this transaction excludes every other
+     * writer. PostgreSQL: each drifting row is locked first and its pictures counted afterwards,
+     * by a statement that therefore sees every transaction that changed this key's references
+     * (they hold the row's lock until they commit); one still waiting for the lock adjusts the
+     * count relative to what is written here, so it stays right after it commits too.
+     */
     @Override
     public int repairRefCounts() {
         Instant now = clock.instant();
         return db.write(h -> {
-            List<RefCountDrift> drift = refCountDrift(h);
-            for (RefCountDrift d : drift) {
-                if (!d.hasRow()) {
-                    h.createUpdate("INSERT INTO stored_blob (" + BLOB_COLUMNS + ") VALUES (:key, :size, :n, NULL)")
-                            .bind("key", d.key()).bind("size", d.size()).bind("n", d.actual()).execute();
-                } else {
-                    h.createUpdate("UPDATE stored_blob SET ref_count = :n, "
-                                    + "zero_since = CASE WHEN :n = 0 THEN COALESCE(zero_since, :now) ELSE NULL END "
-                                    + "WHERE blob_key = :key")
-                            .bind("n", d.actual()).bind("now", millis(now)).bind("key", d.key()).execute();
-                }
+            int repaired = 0;
+            for (RefCountDrift d : refCountDrift(h)) { // in key order: the lock order of every write
+                if (!d.hasRow())
+                    h.createUpdate("INSERT INTO stored_blob (" + BLOB_COLUMNS + ") VALUES (:key, :size, 0, NULL) "
+                                    + "ON CONFLICT (blob_key) DO NOTHING")
+                            .bind("key", d.key()).bind("size", d.size()).execute();
+                Optional<Long> stored = h.createQuery("SELECT ref_count FROM stored_blob WHERE blob_key = :key"
+                                + db.dialect().forNoKeyUpdate())
+                        .bind("key", d.key()).mapTo(Long.class).findOne();
+                if (stored.isEmpty()) continue; // deleted meanwhile, which it only is when unreferenced
+                long actual = h.createQuery("SELECT COUNT(*) FROM picture WHERE blob_key = :key")
+                        .bind("key", d.key()).mapTo(Long.class).one();
+                if (actual == stored.get()) continue; // fixed meanwhile
+                h.createUpdate("UPDATE stored_blob SET ref_count = :n, "
+                                + "zero_since = CASE WHEN :n = 0 THEN COALESCE(zero_since, :now) ELSE NULL END "
+                                + "WHERE blob_key = :key")
+                        .bind("n", actual).bind("now", millis(now)).bind("key", d.key()).execute();
+                repaired++;
             }
-            return drift.size();
+            return repaired;
         });
     }
 
@@ -1102,21 +1141,41 @@ public final class SqlMetadataStore implements MetadataStore {
     }
 
     /**
-     * Exact on SQLite, where this transaction excludes every other writer. On PostgreSQL an
-     * upload committing meanwhile could be missed; run it on a quiet database there.
+     * Exact while uploads go on, on both databases, as {@link #repairRefCounts}: the tenant row
+     * is locked before its pictures are summed, and every transaction that changes the sum or
+     * the count of a tenant's live pictures changes its tenant row too (charge, release, the
+     * live count), so it has committed before the sum is taken, or waits and applies its change
+     * on top of the repaired value.
      */
     @Override
     public int repairUsage() {
         return db.write(h -> {
-            List<UsageDrift> drift = usageDrift(h);
-            for (UsageDrift d : drift)
-                h.createUpdate("UPDATE tenant SET used_bytes = :actual WHERE id = :id")
-                        .bind("actual", d.actual()).bind("id", d.tenantId()).execute();
-            List<UsageDrift> counts = liveCountDrift(h);
-            for (UsageDrift d : counts)
-                h.createUpdate("UPDATE tenant SET live_pictures = :actual WHERE id = :id")
-                        .bind("actual", d.actual()).bind("id", d.tenantId()).execute();
-            return drift.size() + counts.size();
+            java.util.SortedSet<Long> tenants = new java.util.TreeSet<>(); // in id order, one lock each
+            usageDrift(h).forEach(d -> tenants.add(d.tenantId()));
+            liveCountDrift(h).forEach(d -> tenants.add(d.tenantId()));
+            int repaired = 0;
+            for (long id : tenants) {
+                Optional<long[]> stored = h.createQuery("SELECT used_bytes, live_pictures FROM tenant WHERE id = :id"
+                                + db.dialect().forNoKeyUpdate())
+                        .bind("id", id).map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).findOne();
+                if (stored.isEmpty()) continue;
+                long used = h.createQuery("SELECT COALESCE(SUM(size_bytes), 0) FROM picture WHERE tenant_id = :id "
+                                + "AND deleted = " + LIVE + " AND status = '" + statusCode(PictureStatus.NORMAL) + "'")
+                        .bind("id", id).mapTo(Long.class).one();
+                long live = h.createQuery("SELECT COUNT(*) FROM picture WHERE tenant_id = :id AND deleted = " + LIVE)
+                        .bind("id", id).mapTo(Long.class).one();
+                if (used != stored.get()[0]) {
+                    h.createUpdate("UPDATE tenant SET used_bytes = :actual WHERE id = :id")
+                            .bind("actual", used).bind("id", id).execute();
+                    repaired++;
+                }
+                if (live != stored.get()[1]) {
+                    h.createUpdate("UPDATE tenant SET live_pictures = :actual WHERE id = :id")
+                            .bind("actual", live).bind("id", id).execute();
+                    repaired++;
+                }
+            }
+            return repaired;
         });
     }
 

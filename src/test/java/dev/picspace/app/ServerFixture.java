@@ -10,8 +10,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A real picspace on a random port over a real SQLite file and blob directory, with the real
- * TOP client pointed at it. Tests make tenants and clients from here.
+ * A real picspace on a random port over a real SQLite file (or the PostgreSQL database the
+ * settings' {@code db} names) and blob directory, with the real TOP client pointed at it. Tests
+ * make tenants and clients from here.
  */
 public final class ServerFixture implements AutoCloseable {
     public final Path data;

@@ -64,6 +64,24 @@ class SettingsTest {
     }
 
     @Test
+    void theMetadataDatabaseComesFromDbInTheFileTheEnvironmentOrTheCommandLine() throws Exception {
+        String pg = "jdbc:postgresql://db.internal:5432/picspace?user=picspace&password=pw";
+        Files.writeString(dir.resolve("picspace.properties"), "db=" + pg + "\ndb-pool-size=7\n");
+        Settings fromFile = Settings.load(Map.of("data", dir.toString()), Map.of(), null);
+        assertThat(fromFile.jdbcUrl()).isEqualTo(pg);
+        assertThat(fromFile.dbPoolSize()).isEqualTo(7);
+        Settings env = Settings.load(Map.of("data", dir.toString()), Map.of("PICSPACE_DB", pg + "2", "PICSPACE_DB_POOL_SIZE", "3"), null);
+        assertThat(env.jdbcUrl()).isEqualTo(pg + "2");
+        assertThat(env.dbPoolSize()).isEqualTo(3);
+        assertThat(Settings.load(Map.of("data", dir.toString(), "db", pg + "3"), Map.of("PICSPACE_DB", pg + "2"), null).jdbcUrl())
+                .isEqualTo(pg + "3");
+        Files.delete(dir.resolve("picspace.properties"));
+        assertThat(Settings.load(Map.of("data", dir.toString()), Map.of(), null).dbPoolSize()).isZero(); // automatic
+        assertThatThrownBy(() -> Settings.load(Map.of("data", dir.toString(), "db-pool-size", "-1"), Map.of(), null))
+                .hasMessageContaining("db-pool-size");
+    }
+
+    @Test
     void mistakesAreNamed() throws Exception {
         Path f = dir.resolve("bad.properties");
         Files.writeString(f, "prot=1\n");

@@ -18,6 +18,7 @@ import dev.picspace.topclient.Responses.UserInfoGetResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,19 +37,27 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The TOP dialect end to end: the real Taobao Java client against a real server on a random port. */
+/**
+ * The TOP dialect end to end: the real Taobao Java client against a real server on a random port.
+ * One server for the whole class; subclasses run every test on another configuration by
+ * overriding {@link #settings} (TopApiPostgresTest: the metadata in PostgreSQL).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TopApiTest {
-    @TempDir static Path data;
-    static ServerFixture fx;
+    @TempDir static Path data; // static: instance @TempDir fields are injected only before each test
+    ServerFixture fx;
     static final HttpClient http = HttpClient.newHttpClient();
 
+    /** The server's settings beyond data, port and host (which the fixture sets). */
+    protected Map<String, String> settings() { return Map.of("max-bytes", "2M"); }
+
     @BeforeAll
-    static void start() throws Exception {
-        fx = new ServerFixture(data, Map.of("max-bytes", "2M"));
+    void start() throws Exception {
+        fx = new ServerFixture(data, settings());
     }
 
     @AfterAll
-    static void stop() throws Exception { fx.close(); }
+    void stop() throws Exception { fx.close(); }
 
     static <T extends TaobaoResponse> T call(DefaultTaobaoClient c, ServerFixture.TenantHandle t, PictureRequest<T> r) throws Exception {
         return c.execute(r, t.creds.session());
@@ -335,7 +344,7 @@ class TopApiTest {
         assertThat(list.getTotalResults()).isZero();
     }
 
-    static long countBlobs() throws Exception {
+    long countBlobs() throws Exception {
         Path dir = data.resolve("blobs");
         if (!Files.exists(dir)) return 0;
         try (Stream<Path> s = Files.walk(dir)) {

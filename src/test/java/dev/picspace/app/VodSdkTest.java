@@ -73,17 +73,21 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * cross-dialect visibility. The bytes of CreateUploadImage pictures arrive through
  * PictureSpace.completeUpload (the OSS endpoint is another part's).
  */
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
 class VodSdkTest {
     @TempDir static Path data;
     static ServerFixture fx;
+
+    /** The server's settings beyond data, port and host; VodSdkOnPostgresAndS3Test runs every test on those. */
+    protected Map<String, String> settings() { return Map.of("max-bytes", "2M"); }
     static final HttpClient http = HttpClient.newHttpClient();
     static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
-    static void start() throws Exception { fx = new ServerFixture(data, Map.of("max-bytes", "2M")); }
+    void start() throws Exception { fx = new ServerFixture(data, settings()); }
 
     @AfterAll
-    static void stop() throws Exception { fx.close(); }
+    void stop() throws Exception { fx.close(); }
 
     enum Fmt { JSON, XML }
 

@@ -45,10 +45,13 @@ class PictureSpaceOnStoresTest {
     private FileSystemBlobStore blobs;
     private PictureSpace space;
 
+    /** The metadata database of each test; PictureSpaceOnPostgresTest runs every test on PostgreSQL. */
+    protected String jdbcUrl() { return "jdbc:sqlite:" + dir.resolve("meta.db"); }
+
     @BeforeEach
     void open() {
         Clock clock = Clock.fixed(Instant.parse("2026-03-01T08:00:00.123Z"), ZoneOffset.UTC);
-        metadata = new SqlMetadataStore(Database.open("jdbc:sqlite:" + dir.resolve("meta.db")), clock);
+        metadata = new SqlMetadataStore(Database.open(jdbcUrl()), clock);
         blobs = new FileSystemBlobStore(dir.resolve("blobs"), clock);
         space = new PictureSpace(metadata, blobs, (file, limits) -> new ImageInfo(ImageFormat.PNG, 10, 10, 1),
                 new IdGenerator(clock, 1), clock, new ImageLimits(10_000, 100, 100, 10_000, 1), 4);

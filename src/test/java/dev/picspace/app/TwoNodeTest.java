@@ -1,0 +1,143 @@
+package dev.picspace.app;
+
+import dev.picspace.store.PostgresTestServer;
+import dev.picspace.store.S3TestServer;
+import dev.picspace.topclient.PictureRequest;
+import dev.picspace.topclient.Responses.SuccessResponse;
+import dev.picspace.topclient.Responses.PictureGetResponse;
+import dev.picspace.topclient.Responses.PictureUploadResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two picspace nodes on one PostgreSQL database and one S3 bucket behave as one service
+ * (docs/operating.md): what one node writes, the other lists, serves and deletes at once, and a
+ * quota race spread over both never overshoots.
+ */
+class TwoNodeTest {
+    @TempDir static Path dirA;
+    @TempDir static Path dirB;
+    static ServerFixture a, b;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        String db = PostgresTestServer.freshDatabaseUrl();
+        String blobs = S3TestServer.freshBucketUri();
+        a = new ServerFixture(dirA, Map.of("db", db, "blobs", blobs, "node-id", "1"));
+        b = new ServerFixture(dirB, Map.of("db", db, "blobs", blobs, "node-id", "2"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (b != null) b.close();
+        if (a != null) a.close();
+    }
+
+    /** The same tenant, as seen through node {@code fx}. */
+    static ServerFixture.TenantHandle on(ServerFixture fx, ServerFixture.TenantHandle t) {
+        return fx.new TenantHandle(t.tenant, t.creds);
+    }
+
+    static int status(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    static byte[] body(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+    }
+
+    @Test
+    void anUploadThroughOneNodeIsListedServedAndDeletableThroughTheOther() throws Exception {
+        var onA = a.tenant("both", 10 << 20, 0);
+        var onB = on(b, onA);
+        byte[] jpeg = TestImages.noisyJpeg(120, 80, 7);
+        PictureUploadResponse up = onA.client().execute(new PictureRequest<>("taobao.picture.upload", PictureUploadResponse.class)
+                .param("picture_category_id", 0).param("image_input_title", "x.jpg").file("img", "x.jpg", jpeg), onA.creds.session());
+        assertThat(up.isSuccess()).as(up.getBody()).isTrue();
+        long id = up.getPicture().getPictureId();
+        String path = up.getPicture().getPicturePath().replaceFirst("^https?://[^/]+", "");
+
+        PictureGetResponse listed = onB.client().execute(new PictureRequest<>("taobao.picture.get", PictureGetResponse.class)
+                .param("picture_id", id), onB.creds.session());
+        assertThat(listed.getPictures()).hasSize(1);
+        assertThat(body(b.base() + path)).isEqualTo(jpeg);
+        assertThat(body(a.base() + path)).isEqualTo(jpeg); // A has it in its lookup cache now
+
+        SuccessResponse del = onB.client().execute(new PictureRequest<>("taobao.picture.delete", SuccessResponse.class)
+                .param("picture_ids", id), onB.creds.session());
+        assertThat(del.isSuccess()).as(del.getBody()).isTrue();
+        assertThat(status(b.base() + path)).isEqualTo(404);
+        assertThat(onA.client().execute(new PictureRequest<>("taobao.picture.get", PictureGetResponse.class)
+                .param("picture_id", id), onA.creds.session()).getPictures()).isNullOrEmpty();
+        // Node A learns of the delete through PostgreSQL LISTEN/NOTIFY; at worst its 2 s lookup cache expires.
+        long deadline = System.nanoTime() + 2_500_000_000L;
+        int seen;
+        do {
+            seen = status(a.base() + path);
+        } while (seen != 404 && System.nanoTime() < deadline);
+        assertThat(seen).isEqualTo(404);
+        assertThat(onA.reload().usedBytes()).isZero();
+    }
+
+    @Test
+    void aQuotaRaceSpreadOverBothNodesNeverOvershoots() throws Exception {
+        int fits = 6, clients = 8, perClient = 3;
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 0; i < clients * perClient; i++) images.add(TestImages.noisyJpeg(64, 64, 100 + i));
+        int maxSize = images.stream().mapToInt(x -> x.length).max().orElseThrow();
+        var onA = a.tenant("race", 0, (long) maxSize * fits);
+        var onB = on(b, onA);
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicInteger ok = new AtomicInteger(), over = new AtomicInteger(), other = new AtomicInteger();
+        List<Future<?>> fs = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            fs.add(pool.submit(() -> {
+                var t = client % 2 == 0 ? onA : onB;
+                var top = t.client();
+                go.await();
+                for (int i = 0; i < perClient; i++) {
+                    byte[] img = images.get(client * perClient + i);
+                    PictureUploadResponse r = top.execute(new PictureRequest<>("taobao.picture.upload", PictureUploadResponse.class)
+                            .param("picture_category_id", 0).param("image_input_title", "r.jpg").file("img", "r.jpg", img), t.creds.session());
+                    if (r.isSuccess()) ok.incrementAndGet();
+                    else if ("isv.pictureServiceClient-service-error:PICTURE_OVER_AVAILSPACE".equals(r.getSubCode())) over.incrementAndGet();
+                    else other.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (Future<?> f : fs) f.get();
+        pool.shutdown();
+        var tenant = onA.reload();
+        assertThat(other.get()).isZero();
+        assertThat(ok.get() + over.get()).isEqualTo(clients * perClient);
+        assertThat(ok.get()).isGreaterThanOrEqualTo(fits);
+        assertThat(tenant.usedBytes()).isLessThanOrEqualTo(tenant.availableBytes());
+        PictureGetResponse all = onB.client().execute(new PictureRequest<>("taobao.picture.get", PictureGetResponse.class)
+                .param("page_size", 100), onB.creds.session());
+        assertThat(all.getTotalResults()).isEqualTo(ok.get());
+        assertThat(all.getPictures().stream().mapToLong(p -> p.getSizes()).sum()).isEqualTo(tenant.usedBytes());
+    }
+}
