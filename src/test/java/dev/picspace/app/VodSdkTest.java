@@ -856,7 +856,10 @@ class VodSdkTest {
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = Main.run("tenant", "sts", "--data", fx.data.toString(), "--nick", "sts-cli", "--duration", "PT10M");
+            List<String> args = new ArrayList<>(List.of("tenant", "sts", "--data", fx.data.toString(), "--nick", "sts-cli", "--duration", "PT10M"));
+            // the same stores as the server (PostgreSQL + S3 in the subclass)
+            for (String k : List.of("db", "blobs")) if (settings().containsKey(k)) args.addAll(List.of("--" + k, settings().get(k)));
+            code = Main.run(args.toArray(String[]::new));
         } finally {
             System.setOut(old);
         }
