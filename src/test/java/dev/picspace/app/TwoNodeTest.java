@@ -140,4 +140,39 @@ class TwoNodeTest {
         assertThat(all.getTotalResults()).isEqualTo(ok.get());
         assertThat(all.getPictures().stream().mapToLong(p -> p.getSizes()).sum()).isEqualTo(tenant.usedBytes());
     }
+
+    /** A VOD request signed once (RPC HMAC-SHA1, as the SDKs sign) and sent to both nodes: the second is a replay. */
+    @Test
+    void aSignedVodRequestReplayedToTheOtherNodeIsRefused() throws Exception {
+        var onA = a.tenant("replay", 1 << 20, 0);
+        var p = a.picspace.space().upload(onA.tenant.id(), new java.io.ByteArrayInputStream(TestImages.png(30, 20)),
+                dev.picspace.domain.UploadSpec.named("r.png"));
+        java.util.TreeMap<String, String> params = new java.util.TreeMap<>();
+        params.put("Action", "GetImageInfo");
+        params.put("Version", "2017-03-21");
+        params.put("Format", "JSON");
+        params.put("AccessKeyId", onA.vod.accessKeyId());
+        params.put("SignatureMethod", "HMAC-SHA1");
+        params.put("SignatureVersion", "1.0");
+        params.put("SignatureNonce", java.util.UUID.randomUUID().toString());
+        params.put("Timestamp", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        params.put("ImageId", p.imageId());
+        StringBuilder canonical = new StringBuilder();
+        for (var e : params.entrySet())
+            canonical.append(canonical.length() == 0 ? "" : "&").append(dev.picspace.gateway.sign.Digests.percentEncode(e.getKey()))
+                    .append('=').append(dev.picspace.gateway.sign.Digests.percentEncode(e.getValue()));
+        String toSign = "GET&%2F&" + dev.picspace.gateway.sign.Digests.percentEncode(canonical.toString());
+        String signature = dev.picspace.gateway.sign.Digests.base64(
+                dev.picspace.gateway.sign.Digests.hmac("HmacSHA1", onA.vod.accessKeySecret() + "&", toSign));
+        String query = canonical + "&Signature=" + dev.picspace.gateway.sign.Digests.percentEncode(signature);
+
+        HttpResponse<String> first = http.send(HttpRequest.newBuilder(URI.create(a.base() + "/?" + query)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(first.body()).contains(p.imageId());
+        HttpResponse<String> replay = http.send(HttpRequest.newBuilder(URI.create(b.base() + "/?" + query)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(replay.statusCode()).isEqualTo(400);
+        assertThat(replay.body()).contains("SignatureNonceUsed");
+    }
 }
