@@ -55,6 +55,7 @@ public final class PicspaceServer implements AutoCloseable {
     });
     private volatile boolean ready;
     private DerivativeService derivatives;
+    private dev.picspace.store.PostgresChangeChannel changes;
     /** x-oss-process on GetObject: by default the derivative service (as /i/ URLs); tests may put another in. */
     private volatile ObjectProcessor objectProcessor;
 
@@ -102,6 +103,13 @@ public final class PicspaceServer implements AutoCloseable {
                 new PictureServingHandler.Delivery(derivatives, new TransformLimits(d.maxDerivativeSide(), maxSource, 16)));
         // Replaced and recycled pictures stop being served from the lookup cache at once on this node,
         // and their old bytes' derivatives go when no live picture shows those bytes any more.
+        // On PostgreSQL, the other nodes hear of it at once too (LISTEN/NOTIFY; their 2 s lookup cache is the fallback).
+        if (picspace.database().dialect() == dev.picspace.store.Database.Dialect.POSTGRESQL) {
+            changes = new dev.picspace.store.PostgresChangeChannel(picspace.settings().jdbcUrl(), picspace.database(),
+                    pictures::forget).start();
+            dev.picspace.store.PostgresChangeChannel channel = changes;
+            picspace.space().addChangeListener(p -> channel.publish(p.urlToken()));
+        }
         picspace.space().addChangeListener(p -> {
             pictures.forget(p.urlToken());
             try {
@@ -163,6 +171,7 @@ public final class PicspaceServer implements AutoCloseable {
         sweeper.shutdownNow();
         server.stop();
         if (derivatives != null) derivatives.close();
+        if (changes != null) changes.close();
     }
 
     /** A fixed small text answer at one path (null text ⇒ 503). */
