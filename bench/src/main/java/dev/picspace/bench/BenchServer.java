@@ -23,12 +23,23 @@ final class BenchServer implements AutoCloseable {
     final PicspaceServer server;
 
     BenchServer(Path data, Map<String, String> settings) throws Exception {
+        this(with(settings, "data", data.toString()));
+    }
+
+    /** @param settings picspace's settings, {@code data} among them (and {@code db}, {@code blobs} for other stores) */
+    BenchServer(Map<String, String> settings) throws Exception {
         Map<String, String> s = new HashMap<>(settings);
-        s.put("data", data.toString());
+        if (!s.containsKey("data")) throw new IllegalArgumentException("no data directory in the settings");
         s.put("port", "0");
         s.put("host", "127.0.0.1");
         this.picspace = new Picspace(Settings.load(s, Map.of(), null), Clock.systemUTC());
         this.server = new PicspaceServer(picspace).start();
+    }
+
+    private static Map<String, String> with(Map<String, String> settings, String key, String value) {
+        Map<String, String> s = new HashMap<>(settings);
+        s.put(key, value);
+        return s;
     }
 
     String topUrl() { return "http://127.0.0.1:" + server.port() + "/router/rest"; }

@@ -7,6 +7,8 @@ import dev.picspace.topclient.PictureRequest;
 import dev.picspace.topclient.Responses.PictureUploadResponse;
 
 import dev.picspace.domain.UploadSpec;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
@@ -15,8 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +36,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * time, whichever comes first. Beside it, in the same run and with the same bytes: the same
  * clients against {@link DiscardServer} (what HTTP and the client cost by themselves), and the
  * same bytes written durably to files (what the disk costs by itself).
+ *
+ * <p>With {@code -Dbench.stores=pg-s3} picspace runs on {@link PgS3} (one embedded PostgreSQL,
+ * one in-process S3Proxy) and two more references join: the same bytes PUT straight to that S3
+ * server, and one small durable INSERT + COMMIT on that PostgreSQL per picture.
  */
 public final class IngestBench {
     private IngestBench() {}
@@ -71,13 +82,40 @@ public final class IngestBench {
         double megabytesPerSecond() { return bytes / 1e6 / (elapsedNanos / 1e9); }
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        BenchStores.exitAfter(() -> {
+            BenchStores stores = BenchStores.selected();
+            try (PgS3 pgS3 = stores == BenchStores.PG_S3 ? PgS3.start(null) : null) {
+                run(stores, pgS3);
+            }
+        });
+    }
+
+    private static void run(BenchStores stores, PgS3 pgS3) throws Exception {
         Path data = Files.createTempDirectory("picspace-ingest-");
         Path floorDir = Files.createTempDirectory("picspace-ingest-floor-");
         Markdown table = new Markdown("what", "pictures", "n", "pictures/s", "MB/s", "p50 ms", "p99 ms",
                 "picspace ÷ bare HTTP", "picspace ÷ disk");
         List<String> sizes = new ArrayList<>();
-        try (BenchServer picspace = new BenchServer(data, Map.of()); DiscardServer discard = new DiscardServer()) {
+        Map<String, String> settings = new HashMap<>();
+        String storesLine = null;
+        S3Client rawS3 = null;
+        String rawBucket = null;
+        List<Connection> commitConnections = new ArrayList<>();
+        if (pgS3 != null) {
+            settings.put("db", pgS3.freshDatabase("picspace_ingest"));
+            settings.put("blobs", pgS3.freshBucketUri());
+            storesLine = pgS3.describe();
+            rawS3 = pgS3.rawClient();
+            rawBucket = pgS3.s3.freshBucket();
+            String refUrl = pgS3.freshDatabase("bench_commit");
+            for (int i = 0; i < CLIENTS; i++) commitConnections.add(java.sql.DriverManager.getConnection(refUrl));
+            try (Statement s = commitConnections.get(0).createStatement()) {
+                s.execute("CREATE TABLE commit_ref (id BIGINT PRIMARY KEY, payload TEXT NOT NULL)");
+            }
+            for (Connection c : commitConnections) c.setAutoCommit(false);
+        }
+        try (BenchServer picspace = new BenchServer(data, settings); DiscardServer discard = new DiscardServer()) {
             Tenant tenant = picspace.picspace.space().createTenant("bench-ingest", 1L << 40, 0, null, false);
             TopCredentials creds = picspace.credentials(tenant);
             for (Workload w : WORKLOADS) {
@@ -97,13 +135,25 @@ public final class IngestBench {
                         new ByteArrayInputStream(jpeg), UploadSpec.named("direct-" + NAMES.incrementAndGet() + ".jpg"));
                 SinkFactory toDiscard = () -> uploader(BenchServer.client(discard.url(), creds), creds.session(), false);
                 SinkFactory toDisk = () -> durableFileWriter(floorDir);
+                S3Client s3 = rawS3;
+                String bucket = rawBucket;
+                SinkFactory toS3 = () -> (jpeg, index) -> s3.putObject(b -> b.bucket(bucket).key("ref/" + NAMES.incrementAndGet())
+                        .contentLength((long) jpeg.length), RequestBody.fromBytes(jpeg));
+                AtomicInteger nextConnection = new AtomicInteger();
+                SinkFactory toCommit = () -> committer(commitConnections.get(nextConnection.getAndIncrement() % CLIENTS));
+                boolean pg = pgS3 != null;
 
                 run(toPicspace, warmUp, WARM_UP_LIMIT);
                 run(toPictureSpace, directWarmUp, WARM_UP_LIMIT);
                 run(toDiscard, warmUp, WARM_UP_LIMIT);
+                if (pg) {
+                    run(toS3, warmUp, WARM_UP_LIMIT);
+                    run(toCommit, warmUp, WARM_UP_LIMIT);
+                }
                 // The rows take turns, in rounds, so that a slow spell of the (virtual) disk
                 // falls on all of them rather than on whichever ran at that moment.
                 Result ps = Result.NONE, direct = Result.NONE, bare = Result.NONE, disk = Result.NONE;
+                Result put = Result.NONE, commit = Result.NONE;
                 Duration limit = w.maxTime().dividedBy(ROUNDS);
                 for (int round = 0; round < ROUNDS; round++) {
                     List<byte[]> part = share(measured, round), directPart = share(directMeasured, round);
@@ -111,6 +161,10 @@ public final class IngestBench {
                     direct = direct.plus(run(toPictureSpace, directPart, limit));
                     bare = bare.plus(run(toDiscard, part, limit));
                     disk = disk.plus(run(toDisk, part, limit));
+                    if (pg) {
+                        put = put.plus(run(toS3, part, limit));
+                        commit = commit.plus(run(toCommit, part, limit));
+                    }
                 }
                 BenchServer.deleteRecursively(floorDir);
                 Files.createDirectories(floorDir);
@@ -120,16 +174,29 @@ public final class IngestBench {
                 row(table, w, "picspace without HTTP: PictureSpace.upload in-process", direct, "", "");
                 row(table, w, "reference: bare HTTP POST, body discarded", bare, "", "");
                 row(table, w, "reference: write + fsync + rename + fsync dir", disk, "", "");
-                System.err.printf("ingest %s done: picspace %.1f/s, without HTTP %.1f/s, bare %.1f/s, disk %.1f/s%n",
-                        w.name(), ps.perSecond(), direct.perSecond(), bare.perSecond(), disk.perSecond());
+                if (pg) {
+                    row(table, w, "reference: S3 PUT of the same bytes (AWS SDK → S3Proxy)", put, "", "");
+                    table.row("reference: PostgreSQL INSERT + COMMIT of one small row", w.name(), commit.pictures(),
+                            commit.perSecond(), "", commit.latencies().p50(), commit.latencies().p99(), "", "");
+                }
+                System.err.printf("ingest %s done: picspace %.1f/s, without HTTP %.1f/s, bare %.1f/s, disk %.1f/s%s%n",
+                        w.name(), ps.perSecond(), direct.perSecond(), bare.perSecond(), disk.perSecond(),
+                        pg ? String.format(", S3 PUT %.1f/s, commit %.1f/s", put.perSecond(), commit.perSecond()) : "");
             }
         } finally {
             BenchServer.deleteRecursively(data);
             BenchServer.deleteRecursively(floorDir);
+            for (Connection c : commitConnections) c.close();
+            if (rawS3 != null) rawS3.close();
         }
 
-        System.out.println("## Ingest over HTTP (" + CLIENTS + " concurrent clients, real DefaultTaobaoClient)");
+        System.out.println("## Ingest over HTTP (" + CLIENTS + " concurrent clients, real DefaultTaobaoClient)"
+                + (stores == BenchStores.EMBEDDED ? "" : ", on " + stores.label));
         System.out.println();
+        if (storesLine != null) {
+            System.out.println("Stores: " + storesLine + ".");
+            System.out.println();
+        }
         table.print(System.out);
         for (String s : sizes) System.out.println("- " + s + ".");
         System.out.println("- Each row runs until its count or its time limit (" + WORKLOADS.get(0).maxTime().toSeconds() + " s / "
@@ -142,7 +209,17 @@ public final class IngestBench {
                 + "The ratio is how much of that rate picspace keeps while parsing, hashing, probing, storing durably and committing metadata.");
         System.out.println("- Disk: the same bytes written to new files by " + CLIENTS + " threads with the blob store's durability steps "
                 + "(fsync the file, rename it, fsync the directory), without HTTP: what the disk allows at best. "
-                + "picspace also commits a SQLite transaction (WAL, synchronous=FULL) per upload.");
+                + (stores == BenchStores.EMBEDDED ? "picspace also commits a SQLite transaction (WAL, synchronous=FULL) per upload."
+                : "On S3, picspace stages every upload with these same steps (DATA/staging) before it sends it, then "
+                + "commits a PostgreSQL transaction per upload."));
+        if (stores == BenchStores.PG_S3) {
+            System.out.println("- S3 PUT: the same " + CLIENTS + " threads PUT the same bytes under new keys to another bucket of the "
+                    + "same S3Proxy, one AWS SDK client set up as picspace's S3BlobStore (no HEAD first, no Content-MD5): "
+                    + "what the S3 protocol and this server cost by themselves.");
+            System.out.println("- PostgreSQL commit: " + CLIENTS + " threads, each on its own JDBC connection to the same PostgreSQL "
+                    + "(another database), INSERT one ~200-byte row and COMMIT: the floor of one durable transaction, "
+                    + "no bytes sent (hence no MB/s).");
+        }
         System.out.println();
     }
 
@@ -174,6 +251,18 @@ public final class IngestBench {
             if (!r.isSuccess()) throw new IllegalStateException("upload " + index + " failed: " + r.getBody());
             if (checkSize && r.getPicture().getSizes() != jpeg.length)
                 throw new IllegalStateException("upload " + index + " stored " + r.getPicture().getSizes() + " bytes, not " + jpeg.length);
+        };
+    }
+
+    /** One small row per picture, in its own durable transaction: what a commit costs by itself. */
+    private static Sink committer(Connection c) throws SQLException {
+        PreparedStatement insert = c.prepareStatement("INSERT INTO commit_ref (id, payload) VALUES (?, ?)");
+        String payload = "x".repeat(200);
+        return (jpeg, index) -> {
+            insert.setLong(1, NAMES.incrementAndGet());
+            insert.setString(2, payload);
+            insert.executeUpdate();
+            c.commit();
         };
     }
 

@@ -3,52 +3,33 @@ package dev.picspace.bench;
 import com.taobao.api.DefaultTaobaoClient;
 import dev.picspace.app.Picspace;
 import dev.picspace.app.Settings;
-import dev.picspace.domain.Category;
-import dev.picspace.domain.Fsck;
-import dev.picspace.domain.Picture;
 import dev.picspace.domain.PictureQuery;
 import dev.picspace.domain.Tenant;
 import dev.picspace.domain.TopCredentials;
-import dev.picspace.domain.UploadSpec;
 import dev.picspace.gateway.top.TopTimestamp;
+import dev.picspace.store.Database;
 import dev.picspace.store.StoreSqlText;
 import dev.picspace.topclient.PictureRequest;
 import dev.picspace.topclient.Responses.PictureGetResponse;
-import org.sqlite.SQLiteConfig;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.SplittableRandom;
 
 /**
  * taobao.picture.get latency with 1,000,000 pictures in one space, each query beside the same
  * SQL (the SELECT page and the COUNT(*) that SqlMetadataStore sends) run directly through JDBC
- * on the same SQLite file.
- *
- * <p>The database is made by picspace itself (Flyway migrations, a tenant, categories and one
- * real upload through PictureSpace) and then filled by bulk JDBC inserts that point every other
- * picture at that upload's blob; it is kept under bench/out and rebuilt only when the schema
- * changes.
+ * on the same database: the SQLite file, or with {@code -Dbench.stores=pg-s3} the same
+ * PostgreSQL (see {@link QueryDatabase}, which builds and caches it).
  */
 public final class QueryBench {
     private QueryBench() {}
@@ -66,13 +47,23 @@ public final class QueryBench {
     static final Duration MEASURED_BUDGET = Duration.ofSeconds(40);
     static final double SLOW_P99_MILLIS = 100;
 
-    public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args.length > 0 ? args[0] : "bench/out/query-db").toAbsolutePath();
+    public static void main(String[] args) {
+        BenchStores.exitAfter(() -> {
+            BenchStores stores = BenchStores.selected();
+            Path dir = Path.of(args.length > 0 ? args[0] : stores == BenchStores.EMBEDDED ? "bench/out/query-db" : "bench/out/query-pg")
+                    .toAbsolutePath();
+            try (QueryDatabase db = QueryDatabase.open(stores, dir)) {
+                run(stores, db);
+            }
+        });
+    }
+
+    private static void run(BenchStores stores, QueryDatabase db) throws Exception {
         long buildStarted = System.nanoTime();
-        String built = QueryDatabase.ensure(dir);
+        String built = db.ensure();
         double buildSeconds = (System.nanoTime() - buildStarted) / 1e9;
 
-        Settings settings = Settings.load(Map.of("data", dir.toString(), "port", "0", "host", "127.0.0.1"), Map.of(), null);
+        Settings settings = db.picspaceSettings();
         long tenantId;
         TopCredentials creds;
         Instant firstCreated, lastCreated;
@@ -81,7 +72,7 @@ public final class QueryBench {
             tenantId = t.id();
             creds = p.metadata().findTopCredentialsOfTenant(tenantId).orElseThrow();
         }
-        try (Connection sql = QueryDatabase.readerConnection(dir)) {
+        try (Connection sql = db.readerConnection()) {
             long[] range = QueryDatabase.createdRange(sql, tenantId);
             firstCreated = Instant.ofEpochMilli(range[0]);
             lastCreated = Instant.ofEpochMilli(range[1]);
@@ -107,13 +98,13 @@ public final class QueryBench {
         List<String> plans = new ArrayList<>();
         List<String> slow = new ArrayList<>();
         for (Scenario s : scenarios) {
-            SqlReference ref = SqlReference.of(tenantId, s.query());
+            SqlReference ref = SqlReference.of(db.dialect(), tenantId, s.query());
             // A fresh server per scenario: PicspaceServer's background sweep (fsck over every
             // picture) first runs a minute after start, and must not land inside a measurement.
             // API and SQL calls alternate, so that whatever else the machine does falls on both.
             Latencies api = new Latencies(), direct = new Latencies();
             long apiTotal, sqlTotal;
-            try (BenchServer server = new BenchServer(dir, Map.of()); Connection c = QueryDatabase.readerConnection(dir)) {
+            try (BenchServer server = new BenchServer(db.settings()); Connection c = db.readerConnection()) {
                 DefaultTaobaoClient client = BenchServer.client(server.topUrl(), creds);
                 Call apiCall = () -> apiCall(client, creds, s), sqlCall = () -> ref.run(c);
                 warmUp(apiCall, sqlCall);
@@ -124,7 +115,7 @@ public final class QueryBench {
                     timed(apiCall, api);
                     timed(sqlCall, direct);
                 }
-                plans.add("**" + s.name() + "**: page `" + ref.plan(c, true) + "`; count `" + ref.plan(c, false) + "`");
+                plans.add("**" + s.name() + "**: page `" + ref.plan(db, c, true) + "`; count `" + ref.plan(db, c, false) + "`");
             }
             if (apiTotal != sqlTotal)
                 throw new IllegalStateException(s.name() + ": the API says " + apiTotal + " pictures, the SQL " + sqlTotal);
@@ -136,15 +127,21 @@ public final class QueryBench {
                     direct.p50(), direct.p99());
         }
 
-        System.out.println("## taobao.picture.get with " + String.format("%,d", PICTURES) + " pictures in one space");
+        System.out.println("## taobao.picture.get with " + String.format("%,d", PICTURES) + " pictures in one space"
+                + (stores == BenchStores.EMBEDDED ? "" : ", on " + stores.label));
         System.out.println();
+        String servers = db.storesLine();
+        if (servers != null) {
+            System.out.println("Stores: " + servers + ".");
+            System.out.println();
+        }
         table.print(System.out);
         System.out.println("- API: one real DefaultTaobaoClient (JSON, hmac-sha256) calling picspace in this JVM over 127.0.0.1, "
                 + "one call at a time; latency is the whole call as the client sees it (signing, HTTP, authentication, "
                 + "the page query and the count, rendering, parsing).");
         System.out.println("- SQL: the same SELECT … LIMIT/OFFSET page and COUNT(*) that SqlMetadataStore sends (text checked against "
-                + "the store's own builder), prepared and run through sqlite-jdbc on one connection opened like the server's "
-                + "readers, every column of every row read.");
+                + "the store's own builder for this database's dialect), prepared and run through " + db.driverDescription()
+                + ", every column of every row read.");
         System.out.println("- Each series: unmeasured warm-up (at least " + WARM_UP_CALLS + " calls and " + WARM_UP_TIME.toSeconds()
                 + " s, at most " + WARM_UP_BUDGET.toSeconds() + " s), then " + MEASURED_CALLS + " measured, API and SQL "
                 + "calls alternating, or fewer if " + MEASURED_BUDGET.toSeconds() + " s run out (n says how many). "
@@ -153,7 +150,7 @@ public final class QueryBench {
                 : " Reused from the cache."));
         System.out.println("- Created times span " + TopTimestamp.format(firstCreated) + " to " + TopTimestamp.format(lastCreated)
                 + " (GMT+8); the date range is " + TopTimestamp.format(monthFrom) + " to " + TopTimestamp.format(monthTo) + ".");
-        System.out.println("- Query plans (EXPLAIN QUERY PLAN):");
+        System.out.println("- Query plans (" + db.explainName() + "):");
         for (String p : plans) System.out.println("  - " + p);
         if (!slow.isEmpty()) System.out.println("- Slow (p99 over " + (int) SLOW_P99_MILLIS + " ms): " + String.join("; ", slow) + ".");
         System.out.println();
@@ -220,12 +217,15 @@ public final class QueryBench {
             this.pageParams = pageParams;
         }
 
-        static SqlReference of(long tenantId, PictureQuery q) {
+        static SqlReference of(Database.Dialect dialect, long tenantId, PictureQuery q) {
             StringBuilder where = new StringBuilder(" WHERE tenant_id = ? AND deleted = ?");
             List<Object> params = new ArrayList<>(List.of(tenantId, 0));
             if (q.titleLike() != null) {
-                // the bench's terms hold none of % _ !, so the store takes its trigram index (sqlite V3)
-                where.append(" AND picture_id IN (SELECT rowid FROM picture_title WHERE picture_title.title LIKE ?)");
+                // the bench's terms hold none of % _ !, so the store takes its trigram index (V3):
+                // SQLite's FTS5 trigram table, PostgreSQL's pg_trgm GIN index through ILIKE
+                where.append(dialect == Database.Dialect.SQLITE
+                        ? " AND picture_id IN (SELECT rowid FROM picture_title WHERE picture_title.title LIKE ?)"
+                        : " AND title ILIKE ?");
                 params.add("%" + q.titleLike() + "%");
             }
             if (q.createdFrom() != null) { where.append(" AND created >= ?"); params.add(q.createdFrom().toEpochMilli()); }
@@ -240,8 +240,8 @@ public final class QueryBench {
             // the whole live space is counted from the tenant row (common V4), anything narrower by COUNT(*)
             boolean wholeSpace = q.titleLike() == null && q.createdFrom() == null && q.createdTo() == null;
             String count = wholeSpace ? "SELECT live_pictures FROM tenant WHERE id = ?" : "SELECT COUNT(*) FROM picture" + where;
-            requireSame(select, StoreSqlText.select(tenantId, q));
-            requireSame(count, StoreSqlText.count(tenantId, q));
+            requireSame(select, StoreSqlText.select(dialect, tenantId, q));
+            requireSame(count, StoreSqlText.count(dialect, tenantId, q));
             return new SqlReference(select, count, params, wholeSpace ? List.of(tenantId) : params,
                     List.of(q.pageSize(), q.offset()));
         }
@@ -274,241 +274,16 @@ public final class QueryBench {
             }
         }
 
-        String plan(Connection c, boolean page) throws SQLException {
-            List<String> steps = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("EXPLAIN QUERY PLAN " + (page ? select : count))) {
-                int i = bind(p, page ? whereParams : countParams, 1);
-                if (page) bind(p, pageParams, i);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) steps.add(rs.getString("detail"));
-                }
-            }
-            return String.join("; ", steps);
+        String plan(QueryDatabase db, Connection c, boolean page) throws SQLException {
+            List<Object> params = new ArrayList<>(page ? whereParams : countParams);
+            if (page) params.addAll(pageParams);
+            return db.explain(c, page ? select : count, params);
         }
 
         private static int bind(PreparedStatement p, List<Object> values, int first) throws SQLException {
             int i = first;
             for (Object v : values) p.setObject(i++, v);
             return i;
-        }
-    }
-
-    /** The 1,000,000-picture database: built once, then reused while the schema stays the same. */
-    static final class QueryDatabase {
-        private static final String MARKER = "bench-database.properties";
-        private static final long SNOWFLAKE_EPOCH = 1_577_836_800_000L; // IdGenerator's: 2020-01-01
-        private static final int BATCH = 10_000;
-
-        static final List<String> COLOURS = List.of("amber", "azure", "beige", "black", "blush", "bronze", "brown", "camel",
-                "cherry", "cobalt", "copper", "coral", "cream", "denim", "ebony", "emerald", "fawn", "forest", "fuchsia",
-                "ginger", "gold", "graphite", "honey", "indigo", "ivory", "jade", "khaki", "lemon", "lilac", "mauve", "mint",
-                "mocha", "mustard", "navy", "ochre", "olive", "orchid", "peach", "pearl", "plum", "rose", "ruby", "rust",
-                "saffron", "sand", "scarlet", "silver", "slate", "teal", "violet");
-        static final List<String> PRODUCTS = List.of("anklet", "apron", "backpack", "bangle", "beanie", "belt", "blazer",
-                "blouse", "boots", "bowl", "bracelet", "brooch", "cardigan", "clutch", "coat", "cushion", "dress", "earrings",
-                "espadrilles", "glove", "handbag", "headband", "hoodie", "jacket", "jeans", "jumpsuit", "kettle", "kimono",
-                "lantern", "leggings", "loafers", "mittens", "mug", "necklace", "pajamas", "parka", "pendant", "poncho",
-                "pillow", "quilt", "raincoat", "sandals", "sarong", "scarf", "skirt", "slippers", "sneakers", "teapot",
-                "tote", "vase");
-
-        private QueryDatabase() {}
-
-        /** Builds the database unless the cached one was built for the same schema; @return a description */
-        static String ensure(Path dir) throws Exception {
-            Path marker = dir.resolve(MARKER);
-            String schema = null;
-            if (Files.exists(marker)) {
-                // Opening it through picspace applies any migration this build has and the cache
-                // has not; the fingerprint then tells that it changed.
-                try (Picspace migrated = new Picspace(Settings.load(Map.of("data", dir.toString()), Map.of(), null), Clock.systemUTC());
-                     Connection c = readerConnection(dir)) {
-                    schema = schemaFingerprint(c);
-                } catch (RuntimeException | SQLException unusable) {
-                    schema = null;
-                }
-                Properties p = load(marker);
-                if (schema != null && schema.equals(p.getProperty("schema")) && String.valueOf(PICTURES).equals(p.getProperty("pictures")))
-                    return p.getProperty("description");
-                System.err.println("the cached query database is for another schema; rebuilding it");
-            }
-            return build(dir);
-        }
-
-        private static String build(Path dir) throws Exception {
-            BenchServer.deleteRecursively(dir);
-            Files.createDirectories(dir);
-            long started = System.nanoTime();
-            Settings settings = Settings.load(Map.of("data", dir.toString()), Map.of(), null);
-            long tenantId;
-            Picture seed;
-            List<Long> categories = new ArrayList<>();
-            try (Picspace p = new Picspace(settings, Clock.systemUTC())) {
-                Tenant t = p.space().createTenant(NICK, 4L << 40, 0, null, false); // 4 TiB: 1M pictures of up to 3 MB fit
-                tenantId = t.id();
-                for (String name : List.of("shoes", "bags", "jewellery", "home", "outerwear", "summer", "winter", "sale"))
-                    categories.add(p.space().addCategory(tenantId, name, 0).id());
-                // One real upload: its blob row and file are what every bulk row points at.
-                seed = p.space().upload(tenantId, new ByteArrayInputStream(BenchImages.noisyJpeg(50_000, 7)),
-                        new UploadSpec("seed.jpg", "item-0 seed", Category.DEFAULT_ID, null, null, null, null));
-            }
-            System.err.println("query database: schema, tenant and seed picture made by picspace; bulk-inserting…");
-
-            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("meta.db"))) {
-                try (Statement s = c.createStatement()) {
-                    // A throw-away build: no durability, no rollback journal, a big cache.
-                    s.execute("PRAGMA journal_mode = OFF");
-                    s.execute("PRAGMA synchronous = OFF");
-                    s.execute("PRAGMA cache_size = -1000000");
-                    s.execute("PRAGMA temp_store = MEMORY");
-                    s.execute("PRAGMA locking_mode = EXCLUSIVE");
-                }
-                // Rows go in first and the migrations' own index definitions are replayed after:
-                // building an index by sorting once is far faster than a million random inserts into each.
-                Map<String, String> indexes = new LinkedHashMap<>();
-                try (Statement s = c.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                             + "AND tbl_name = 'picture' AND sql IS NOT NULL ORDER BY name")) {
-                    while (rs.next()) indexes.put(rs.getString(1), rs.getString(2));
-                }
-                c.setAutoCommit(false);
-                try (Statement s = c.createStatement()) {
-                    for (String name : indexes.keySet()) s.execute("DROP INDEX " + name);
-                }
-                insertPictures(c, tenantId, seed, categories);
-                try (Statement s = c.createStatement()) {
-                    for (String ddl : indexes.values()) s.execute(ddl);
-                    // Keep the books the way picspace keeps them: one reference per picture row, used space = live sizes.
-                    s.executeUpdate("UPDATE stored_blob SET ref_count = (SELECT COUNT(*) FROM picture WHERE blob_key = '"
-                            + seed.blobKey() + "'), zero_since = NULL WHERE blob_key = '" + seed.blobKey() + "'");
-                    s.executeUpdate("UPDATE tenant SET used_bytes = (SELECT SUM(size_bytes) FROM picture WHERE tenant_id = "
-                            + tenantId + " AND deleted = 0 AND status = 'normal') WHERE id = " + tenantId);
-                    s.executeUpdate("UPDATE tenant SET live_pictures = (SELECT COUNT(*) FROM picture WHERE tenant_id = "
-                            + tenantId + " AND deleted = 0) WHERE id = " + tenantId);
-                }
-                c.commit();
-                c.setAutoCommit(true);
-                try (Statement s = c.createStatement()) {
-                    s.execute("ANALYZE");
-                    s.execute("PRAGMA locking_mode = NORMAL");
-                    s.execute("PRAGMA journal_mode = WAL"); // as picspace's connections expect it
-                }
-            }
-            double insertSeconds = (System.nanoTime() - started) / 1e9;
-
-            // picspace's own consistency check over the result: counts, usage and the blob file.
-            Fsck.Report report;
-            try (Picspace p = new Picspace(settings, Clock.systemUTC())) {
-                report = p.fsck().run(false, Duration.ofHours(1), null);
-            }
-            if (!report.clean()) throw new IllegalStateException("fsck finds the bench database inconsistent: " + report);
-
-            long bytes = Files.size(dir.resolve("meta.db"));
-            String schema;
-            try (Connection c = readerConnection(dir)) {
-                schema = schemaFingerprint(c);
-            }
-            String description = String.format("%,d live pictures in one tenant, created over two years, titles "
-                            + "'item-<n> <colour> <product>' (50 × 50 pairs), sizes 10 KB–3 MB log-uniform, 8 categories + default, "
-                            + "10%% client:phone; all share one real blob (ref_count %,d); ANALYZEd; fsck clean; meta.db %,d MB "
-                            + "(built in %.0f s, fsck %.0f s).", PICTURES, PICTURES, bytes >> 20, insertSeconds,
-                    (System.nanoTime() - started) / 1e9 - insertSeconds);
-            Properties p = new Properties();
-            p.setProperty("schema", schema);
-            p.setProperty("pictures", String.valueOf(PICTURES));
-            p.setProperty("description", description);
-            try (var w = Files.newBufferedWriter(dir.resolve(MARKER), StandardCharsets.UTF_8)) {
-                p.store(w, "the bench's 1M-picture database; delete this directory to rebuild it");
-            }
-            return description;
-        }
-
-        /** Every row but the seed: realistic values for every column the schema has (NOT NULL ones included). */
-        private static void insertPictures(Connection c, long tenantId, Picture seed, List<Long> categories) throws SQLException {
-            SplittableRandom random = new SplittableRandom(20_260_101);
-            int rows = PICTURES - 1;
-            long end = seed.created().toEpochMilli() - 60_000, start = end - Duration.ofDays(730).toMillis();
-            long[] created = new long[rows];
-            for (int i = 0; i < rows; i++) created[i] = start + random.nextLong(end - start);
-            Arrays.sort(created); // uploaded over time: ids, like IdGenerator's, grow with creation
-
-            String sql = "INSERT INTO picture (" + SqlReference.PICTURE_COLUMNS + ") VALUES "
-                    + "(?, ?, ?, ?, ?, ?, NULL, NULL, 'default', 'normal', 'jpg', ?, ?, 1, ?, ?, ?, ?, ?, 0, 0, NULL, ?, ?)";
-            HexFormat hex = HexFormat.of();
-            double minLog = Math.log(10_240), maxLog = Math.log(3 * 1_048_576);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                long previous = -1, sequence = 0;
-                for (int i = 0; i < rows; i++) {
-                    long t = created[i];
-                    sequence = t == previous ? sequence + 1 : 0;
-                    previous = t;
-                    long pictureId = ((t - SNOWFLAKE_EPOCH) << 22) | (1L << 12) | sequence;
-                    int n = i + 1;
-                    int width = 200 + random.nextInt(1800);
-                    ps.setLong(1, pictureId);
-                    ps.setString(2, hex.toHexDigits(random.nextLong()) + hex.toHexDigits(random.nextLong()));
-                    ps.setLong(3, tenantId);
-                    ps.setLong(4, random.nextInt(5) == 0 ? Category.DEFAULT_ID : categories.get(random.nextInt(categories.size())));
-                    ps.setString(5, hex.toHexDigits(random.nextLong()) + hex.toHexDigits((short) random.nextInt()));
-                    ps.setString(6, "item-" + n + " " + COLOURS.get(random.nextInt(COLOURS.size())) + " "
-                            + PRODUCTS.get(random.nextInt(PRODUCTS.size())));
-                    ps.setInt(7, width);
-                    ps.setInt(8, width * (2 + random.nextInt(3)) / 4);
-                    ps.setLong(9, (long) Math.exp(minLog + random.nextDouble() * (maxLog - minLog)));
-                    ps.setString(10, seed.md5());
-                    ps.setString(11, seed.blobKey());
-                    ps.setString(12, "IMG_" + n + ".jpg");
-                    ps.setString(13, random.nextInt(10) == 0 ? "client:phone" : "client:computer");
-                    ps.setLong(14, t);
-                    ps.setLong(15, random.nextInt(4) == 0 ? Math.min(end, t + random.nextLong(Duration.ofDays(30).toMillis())) : t);
-                    ps.addBatch();
-                    if (n % BATCH == 0) ps.executeBatch();
-                    if (n % 250_000 == 0) System.err.printf("  %,d rows%n", n);
-                }
-                ps.executeBatch();
-            }
-        }
-
-        /** The applied migrations (version and checksum): a new or changed migration means a new database. */
-        private static String schemaFingerprint(Connection c) throws SQLException {
-            StringBuilder b = new StringBuilder();
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT version, checksum FROM flyway_schema_history WHERE success = 1 "
-                         + "ORDER BY installed_rank")) {
-                while (rs.next()) b.append(rs.getString(1)).append(':').append(rs.getString(2)).append(';');
-            }
-            return b.toString();
-        }
-
-        static long[] createdRange(Connection c, long tenantId) throws SQLException {
-            try (PreparedStatement p = c.prepareStatement("SELECT MIN(created), MAX(created) FROM picture WHERE tenant_id = ?")) {
-                p.setLong(1, tenantId);
-                try (ResultSet rs = p.executeQuery()) {
-                    rs.next();
-                    return new long[]{rs.getLong(1), rs.getLong(2)};
-                }
-            }
-        }
-
-        /** A connection set up as the server's readers are (Database.sqliteDataSource, the reader pool's init SQL). */
-        static Connection readerConnection(Path dir) throws SQLException {
-            SQLiteConfig config = new SQLiteConfig();
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-            config.enforceForeignKeys(true);
-            config.setBusyTimeout(30_000);
-            Connection c = config.createConnection("jdbc:sqlite:" + dir.resolve("meta.db"));
-            try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA query_only = 1");
-            }
-            return c;
-        }
-
-        private static Properties load(Path file) throws IOException {
-            Properties p = new Properties();
-            try (var r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                p.load(r);
-            }
-            return p;
         }
     }
 }
