@@ -136,7 +136,7 @@ public final class PicspaceServer implements AutoCloseable {
                                 picspace.settings().ossBucket(), picspace.clock(),
                                 // x-oss-process on GetObject: the same derivatives as /i/…?x-oss-process=
                                 objectProcessor != null ? objectProcessor
-                                        : (picture, process, req, res, cb, errors) -> pictures.respondToOssProcess(picture, process, req, res, cb),
+                                        : (picture, process, req, res, cb, errors) -> pictures.respondToOssProcess(picture, process, req, res, cb, errors),
                                 metrics)),
                         new NotFound())));
         server.setHandler(handlers);

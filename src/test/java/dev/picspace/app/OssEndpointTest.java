@@ -755,6 +755,11 @@ class OssEndpointTest {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.headers().firstValue("content-type")).hasValue("application/xml");
         assertThat(bad.body()).contains("<Code>InvalidArgument</Code>");
+        // the rendition's own conditional answers are OSS XML too (the picture is public: no credentials needed)
+        HttpResponse<String> precondition = http.send(HttpRequest.newBuilder(URI.create(fx.base() + "/" + bucket + "/" + up.key()
+                + "?x-oss-process=image/resize,w_10/format,png")).header("If-Match", "\"nope\"").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(precondition.statusCode()).isEqualTo(412);
+        assertThat(precondition.body()).contains("<Code>PreconditionFailed</Code>");
     }
 
     // ================================================================ errors

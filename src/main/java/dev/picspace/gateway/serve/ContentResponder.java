@@ -131,6 +131,12 @@ public final class ContentResponder {
         respond(request, response, callback, rep, cache, true, PLAIN_TEXT);
     }
 
+    /** Responds with {@code cache} (may be null), writing answers other than the representation with {@code errors}. */
+    public static void respond(Request request, Response response, Callback callback, Representation rep,
+                               ContentCache cache, ErrorAnswer errors) {
+        respond(request, response, callback, rep, cache, true, Objects.requireNonNull(errors, "errors"));
+    }
+
     /** Responds without a byte cache, writing answers other than the representation with {@code errors}. */
     public static void respond(Request request, Response response, Callback callback, Representation rep,
                                ErrorAnswer errors) {

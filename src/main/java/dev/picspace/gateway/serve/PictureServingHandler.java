@@ -279,7 +279,7 @@ public class PictureServingHandler extends Handler.Abstract {
                 methodNotAllowed(request, response, callback); // e.g. a POST to a watermarked plain URL
                 return;
             }
-            serveDerivative(request, response, callback, target, picture, tenant, ops, epoch);
+            serveDerivative(request, response, callback, target, picture, tenant, ops, epoch, ContentResponder.PLAIN_TEXT);
             return;
         }
 
@@ -304,7 +304,8 @@ public class PictureServingHandler extends Handler.Abstract {
      *
      * @throws Exceptions.InvalidArgumentException the value does not parse (answered by the caller as OSS XML)
      */
-    public void respondToOssProcess(Picture picture, String process, Request request, Response response, Callback callback) {
+    public void respondToOssProcess(Picture picture, String process, Request request, Response response, Callback callback,
+                                    ContentResponder.ErrorAnswer errors) {
         if (delivery == null) throw new Exceptions.InvalidArgumentException("x-oss-process", "image processing is not enabled");
         long epoch = recent.epoch();
         TransformRequest target;
@@ -323,11 +324,11 @@ public class PictureServingHandler extends Handler.Abstract {
             throw new Exceptions.InvalidArgumentException("x-oss-process", bad.getMessage());
         }
         if (ops.isEmpty()) {
-            ContentResponder.respond(request, response, callback, originalOf(picture, CACHE_CONTROL), cache);
+            ContentResponder.respond(request, response, callback, originalOf(picture, CACHE_CONTROL), cache, errors);
             return;
         }
         // the answer of /i/ with the same process is the same rendition; signed tenants are never remembered
-        serveDerivative(request, response, callback, target, picture, tenant, ops, epoch);
+        serveDerivative(request, response, callback, target, picture, tenant, ops, epoch, errors);
     }
 
     private ContentResponder.Representation originalOf(Picture picture, String cacheControl) {
@@ -419,7 +420,8 @@ public class PictureServingHandler extends Handler.Abstract {
 
     /** A cached derivative at once; else a render on the service's pool, answered when it is done. */
     private void serveDerivative(Request request, Response response, Callback callback, TransformRequest target,
-                                 Picture picture, Tenant tenant, List<ImageOperation> ops, long epoch) {
+                                 Picture picture, Tenant tenant, List<ImageOperation> ops, long epoch,
+                                 ContentResponder.ErrorAnswer errors) {
         DerivativeService derivatives = delivery.derivatives();
         Optional<DerivativeService.Derivative> cached;
         try {
@@ -432,7 +434,7 @@ public class PictureServingHandler extends Handler.Abstract {
         if (cached.isPresent()) {
             ContentResponder.Representation rep = derivativeOf(cached.get(), picture, new BlobBody(blobs(), cached.get().blobKey()));
             if (!tenant.signedUrls()) recent.put(target.base().token(), picture, target.variant(), rep, epoch);
-            ContentResponder.respond(request, response, callback, rep, cache);
+            ContentResponder.respond(request, response, callback, rep, cache, errors);
             return;
         }
         derivatives.render(picture, ops).whenComplete((derivative, failure) -> {
@@ -446,7 +448,7 @@ public class PictureServingHandler extends Handler.Abstract {
                             derivativeOf(derivative, picture, new BlobBody(blobs(), derivative.blobKey())), epoch);
                 // the bytes just rendered, so the first answer needs no read back from the store
                 ContentResponder.respond(request, response, callback,
-                        derivativeOf(derivative, picture, new BytesBody(derivative.bytes())), cache);
+                        derivativeOf(derivative, picture, new BytesBody(derivative.bytes())), cache, errors);
             };
             try {
                 // off the render thread: it has the next render to do
