@@ -46,30 +46,10 @@ rm -rf "$out"
 mkdir -p "$out/www" "$out/nginx-temp"
 data="$(mktemp -d /tmp/picspace-derive.XXXXXX)"
 pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$data"
-}
+# shared helpers: cleanup, free_port, wait_for
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-    local port
-    for _ in $(seq 1 50); do
-        port=$((20000 + RANDOM % 40000))
-        if [[ -z "$(ss -Htln "sport = :$port")" ]]; then echo "$port"; return 0; fi
-    done
-    return 1
-}
-
-wait_for() { # url, seconds
-    local deadline=$((SECONDS + $2))
-    until curl -fsS -o /dev/null "$1" 2>/dev/null; do
-        (( SECONDS < deadline )) || { log "$1 did not answer within $2 s"; return 1; }
-        sleep 0.2
-    done
-}
 
 now() { date +%s.%N; }
 

@@ -4,7 +4,6 @@ import dev.picspace.domain.BlobStore;
 import dev.picspace.domain.Exceptions.StorageException;
 import dev.picspace.store.MetadataCopy;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -42,27 +41,29 @@ final class Migrate {
     }
 
     Report run() {
-        List<BlobStore.BlobStat> blobs = new ArrayList<>();
-        source.blobs().forEach(blobs::add);
-        long totalBytes = blobs.stream().mapToLong(BlobStore.BlobStat::size).sum();
-        long copied = 0, skipped = 0, bytes = 0, seenBytes = 0;
+        // Two passes over the source listing, a page at a time (a first one for the progress bar's
+        // total): never the whole listing in memory, however many blobs there are.
+        long[] totalBytes = {0};
+        forEachSourceBlob(b -> totalBytes[0] += b.size());
+        long[] done = {0, 0, 0, 0}; // copied, skipped, bytes copied, bytes seen
         List<String> failed = new ArrayList<>();
-        progress.start("blobs", totalBytes, true);
-        for (BlobStore.BlobStat b : blobs) {
+        progress.start("blobs", totalBytes[0], true);
+        forEachSourceBlob(b -> {
             try {
                 if (target.blobs().stat(b.key()).filter(t -> t.size() == b.size()).isPresent()) {
-                    skipped++;
+                    done[1]++;
                 } else {
                     copyBlob(b);
-                    copied++;
-                    bytes += b.size();
+                    done[0]++;
+                    done[2] += b.size();
                 }
             } catch (RuntimeException e) {
                 failed.add(b.key() + ": " + e.getMessage());
             }
-            seenBytes += b.size();
-            progress.update(seenBytes);
-        }
+            done[3] += b.size();
+            progress.update(done[3]);
+        });
+        long copied = done[0], skipped = done[1], bytes = done[2], blobs = copied + skipped + failed.size();
         progress.finish();
 
         long rows = MetadataCopy.countRows(source.database());
@@ -70,7 +71,19 @@ final class Migrate {
         MetadataCopy.copy(source.database(), target.database(), progress::update);
         progress.finish();
         List<MetadataCopy.TableReport> tables = MetadataCopy.verify(source.database(), target.database());
-        return new Report(blobs.size(), copied, skipped, bytes, failed, tables);
+        return new Report(blobs, copied, skipped, bytes, failed, tables);
+    }
+
+    private static final int PAGE = 1000;
+
+    private void forEachSourceBlob(java.util.function.Consumer<BlobStore.BlobStat> visitor) {
+        String after = null;
+        List<BlobStore.BlobStat> page;
+        do {
+            page = source.blobs().listAfter(after, PAGE);
+            for (BlobStore.BlobStat b : page) visitor.accept(b);
+            if (!page.isEmpty()) after = page.get(page.size() - 1).key();
+        } while (page.size() == PAGE);
     }
 
     private void copyBlob(BlobStore.BlobStat b) {
@@ -81,7 +94,7 @@ final class Migrate {
             throw new IllegalStateException(e);
         }
         BlobStore.StagedBlob staged;
-        try (InputStream in = new DigestingStream(source.blobs().open(b.key(), 0, b.size()), sha)) {
+        try (InputStream in = new java.security.DigestInputStream(source.blobs().open(b.key(), 0, b.size()), sha)) {
             staged = target.blobs().stage(in, b.size());
         } catch (IOException e) {
             throw new StorageException("reading blob " + b.key() + " from the source: " + e.getMessage(), e);
@@ -97,29 +110,6 @@ final class Migrate {
             target.blobs().commit(staged);
         } finally {
             target.blobs().discard(staged);
-        }
-    }
-
-    private static final class DigestingStream extends FilterInputStream {
-        private final MessageDigest digest;
-
-        DigestingStream(InputStream in, MessageDigest digest) {
-            super(in);
-            this.digest = digest;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int c = super.read();
-            if (c >= 0) digest.update((byte) c);
-            return c;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) digest.update(b, off, n);
-            return n;
         }
     }
 

@@ -128,8 +128,7 @@ public final class Picspace implements AutoCloseable {
     /** Signed VOD URLs (CDN auth_key, OSS presigned) for pictures served at {@code publicBaseUrl}. */
     public dev.picspace.gateway.MediaUrls mediaUrls(String publicBaseUrl) {
         return new dev.picspace.gateway.MediaUrls(publicBaseUrl, settings.ossBucket(), urlSigningKey, settings.cdnAuthTtlSeconds(), clock,
-                tenant -> metadata.findVodCredentialsOfTenant(tenant).map(dev.picspace.domain.VodCredentials::accessKeyId),
-                tenant -> metadata.findVodCredentialsOfTenant(tenant).map(dev.picspace.domain.VodCredentials::accessKeySecret));
+                metadata::findVodCredentialsOfTenant);
     }
 
     /** Issues and verifies the STS-style temporary credentials (UploadAuth, {@code tenant sts}). */

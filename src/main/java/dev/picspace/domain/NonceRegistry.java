@@ -26,13 +26,12 @@ public interface NonceRegistry {
     static NonceRegistry inMemory(Clock clock) {
         return new NonceRegistry() {
             private final Map<String, Instant> seen = new ConcurrentHashMap<>();
-            private volatile long nextPurge = 0;
+            private final java.util.concurrent.atomic.AtomicLong nextPurge = new java.util.concurrent.atomic.AtomicLong();
 
             @Override
             public boolean firstUse(String scope, String nonce, Instant expiresAt) {
                 long now = clock.millis();
-                if (now >= nextPurge) {
-                    nextPurge = now + 60_000;
+                if (purgeDue(nextPurge, now)) {
                     Instant t = Instant.ofEpochMilli(now);
                     for (Iterator<Instant> it = seen.values().iterator(); it.hasNext(); ) if (it.next().isBefore(t)) it.remove();
                 }
@@ -48,17 +47,20 @@ public interface NonceRegistry {
     /** Nonces in the shared database: correct across nodes (one INSERT per signed request). */
     static NonceRegistry shared(MetadataStore metadata, Clock clock) {
         return new NonceRegistry() {
-            private volatile long nextPurge = 0;
+            private final java.util.concurrent.atomic.AtomicLong nextPurge = new java.util.concurrent.atomic.AtomicLong();
 
             @Override
             public boolean firstUse(String scope, String nonce, Instant expiresAt) {
                 long now = clock.millis();
-                if (now >= nextPurge) {
-                    nextPurge = now + 60_000;
-                    metadata.purgeNonces(Instant.ofEpochMilli(now));
-                }
+                if (purgeDue(nextPurge, now)) metadata.purgeNonces(Instant.ofEpochMilli(now));
                 return metadata.recordNonce(scope, nonce, expiresAt);
             }
         };
+    }
+
+    /** Whether it is time to forget expired nonces (once a minute; exactly one caller wins the minute). */
+    private static boolean purgeDue(java.util.concurrent.atomic.AtomicLong nextPurge, long now) {
+        long next = nextPurge.get();
+        return now >= next && nextPurge.compareAndSet(next, now + 60_000);
     }
 }

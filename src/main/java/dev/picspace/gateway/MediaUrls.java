@@ -43,8 +43,7 @@ public final class MediaUrls implements UrlSignatureVerifier {
     private final byte[] urlKey;
     private final long cdnTtlSeconds;
     private final Clock clock;
-    private final java.util.function.Function<Long, Optional<String>> vodAccessKeyOfTenant;
-    private final java.util.function.Function<Long, Optional<String>> vodSecretOfTenant;
+    private final java.util.function.Function<Long, Optional<dev.picspace.domain.VodCredentials>> vodCredentialsOfTenant;
 
     /**
      * @param publicBaseUrl   where picspace is reached (no trailing slash)
@@ -53,16 +52,14 @@ public final class MediaUrls implements UrlSignatureVerifier {
      * @param cdnTtlSeconds   the CDN "default validity period" (1800 on Alibaba CDN)
      */
     public MediaUrls(String publicBaseUrl, String bucket, String urlKeyHex, long cdnTtlSeconds, Clock clock,
-                     java.util.function.Function<Long, Optional<String>> vodAccessKeyOfTenant,
-                     java.util.function.Function<Long, Optional<String>> vodSecretOfTenant) {
+                     java.util.function.Function<Long, Optional<dev.picspace.domain.VodCredentials>> vodCredentialsOfTenant) {
         this.base = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
         this.pictureUrls = new PictureUrls(base);
         this.bucket = bucket;
         this.urlKey = java.util.HexFormat.of().parseHex(urlKeyHex);
         this.cdnTtlSeconds = cdnTtlSeconds;
         this.clock = clock;
-        this.vodAccessKeyOfTenant = vodAccessKeyOfTenant;
-        this.vodSecretOfTenant = vodSecretOfTenant;
+        this.vodCredentialsOfTenant = vodCredentialsOfTenant;
     }
 
     public String bucket() { return bucket; }
@@ -102,11 +99,12 @@ public final class MediaUrls implements UrlSignatureVerifier {
 
     /** The OSS URL (FileURL, OutputType=oss): presigned for {@code authTimeout} seconds when the tenant asks for signing. */
     public String ossUrl(Picture p, Tenant t, long authTimeoutSeconds) {
-        String key = objectKey(p);
-        String url = base + "/" + bucket + "/" + key;
+        String url = objectUrl(p);
         if (!t.signedUrls()) return url;
-        String ak = vodAccessKeyOfTenant.apply(t.id()).orElseThrow();
-        String secret = vodSecretOfTenant.apply(t.id()).orElseThrow();
+        String key = objectKey(p);
+        dev.picspace.domain.VodCredentials vod = vodCredentialsOfTenant.apply(t.id()).orElseThrow();
+        String ak = vod.accessKeyId();
+        String secret = vod.accessKeySecret();
         long expires = clock.instant().getEpochSecond() + Math.min(authTimeoutSeconds, MAX_OSS_AUTH_TIMEOUT);
         String sts = OssV1Signature.stringToSign("GET", "", "", Long.toString(expires), Map.of(),
                 OssV1Signature.canonicalResource(bucket, key, Map.of()));

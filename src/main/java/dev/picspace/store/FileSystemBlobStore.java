@@ -6,7 +6,6 @@ import dev.picspace.domain.Exceptions.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -177,7 +176,7 @@ public final class FileSystemBlobStore implements BlobStore {
             closeQuietly(channel);
             throw new StorageException("cannot read blob " + key + ": " + e.getMessage(), e);
         }
-        return new RangeInputStream(channel, offset, length);
+        return new FileRangeInputStream(channel, offset, length);
     }
 
     private static void closeQuietly(FileChannel channel) {
@@ -185,56 +184,6 @@ public final class FileSystemBlobStore implements BlobStore {
             channel.close();
         } catch (IOException ignored) {
             // nothing was written through it
-        }
-    }
-
-    /** Exactly {@code length} bytes of a channel from {@code offset}; closing it closes the channel. */
-    private static final class RangeInputStream extends InputStream {
-        private final FileChannel channel;
-        private long position;
-        private final long end;
-
-        RangeInputStream(FileChannel channel, long offset, long length) {
-            this.channel = channel;
-            this.position = offset;
-            this.end = offset + length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, b.length);
-            if (len == 0) return 0;
-            long remaining = end - position;
-            if (remaining <= 0) return -1;
-            ByteBuffer target = ByteBuffer.wrap(b, off, (int) Math.min(len, remaining));
-            int n = channel.read(target, position);
-            if (n < 0) throw new IOException("the blob is shorter than it was when it was opened");
-            position += n;
-            return n;
-        }
-
-        @Override
-        public long skip(long n) {
-            long skipped = Math.max(0, Math.min(n, end - position));
-            position += skipped;
-            return skipped;
-        }
-
-        @Override
-        public int available() {
-            return (int) Math.min(Integer.MAX_VALUE, end - position);
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
         }
     }
 

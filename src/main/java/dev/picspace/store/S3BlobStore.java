@@ -33,7 +33,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -263,7 +262,7 @@ public final class S3BlobStore implements BlobStore {
     private static ContentStreamProvider fileRange(Path file, long offset, long length) {
         return () -> {
             try {
-                return new FileRangeStream(FileChannel.open(file, StandardOpenOption.READ), offset, length);
+                return new FileRangeInputStream(FileChannel.open(file, StandardOpenOption.READ), offset, length);
             } catch (NoSuchFileException e) {
                 throw new UncheckedIOException("the staged file " + file + " is gone (discarded already?)", e);
             } catch (IOException e) {
@@ -279,7 +278,7 @@ public final class S3BlobStore implements BlobStore {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has MD5", e);
         }
-        try (InputStream in = new FileRangeStream(FileChannel.open(file, StandardOpenOption.READ), offset, length)) {
+        try (InputStream in = new FileRangeInputStream(FileChannel.open(file, StandardOpenOption.READ), offset, length)) {
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) > 0; ) md5.update(buffer, 0, n);
         } catch (IOException e) {
@@ -471,41 +470,6 @@ public final class S3BlobStore implements BlobStore {
     }
 
     // ---------------------------------------------------------------- streams
-
-    /** Exactly {@code length} bytes of a file from {@code offset}; a file that ends early is an error, not a short body. */
-    private static final class FileRangeStream extends InputStream {
-        private final FileChannel channel;
-        private long position;
-        private final long end;
-
-        FileRangeStream(FileChannel channel, long offset, long length) {
-            this.channel = channel;
-            this.position = offset;
-            this.end = offset + length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, b.length);
-            if (len == 0) return 0;
-            if (position >= end) return -1;
-            int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)), position);
-            if (n < 0) throw new EOFException("the staged file ended " + (end - position) + " bytes early");
-            position += n;
-            return n;
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
-        }
-    }
 
     /** The body of a ranged GET, cut to exactly the range asked for; a body that ends early is an error. */
     private static final class ObjectRangeStream extends InputStream {

@@ -235,6 +235,11 @@ public final class SqlMetadataStore implements MetadataStore {
 
     @Override
     public String serviceSecret(String name, String candidate, Instant now) {
+        // Read first: every process start asks, and only the very first needs a write transaction
+        // (on SQLite that would queue behind a running server's writer for nothing).
+        Optional<String> stored = db.read(h -> h.createQuery("SELECT value FROM service_secret WHERE name = :name")
+                .bind("name", name).mapTo(String.class).findOne());
+        if (stored.isPresent()) return stored.get();
         return db.write(h -> {
             // ON CONFLICT DO NOTHING: SQLite 3.24+ and PostgreSQL alike; racing first starts agree on one row
             h.createUpdate("INSERT INTO service_secret (name, value, created) VALUES (:name, :value, :created) "

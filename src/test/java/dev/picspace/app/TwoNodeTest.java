@@ -16,14 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -100,45 +94,7 @@ class TwoNodeTest {
 
     @Test
     void aQuotaRaceSpreadOverBothNodesNeverOvershoots() throws Exception {
-        int fits = 6, clients = 8, perClient = 3;
-        List<byte[]> images = new ArrayList<>();
-        for (int i = 0; i < clients * perClient; i++) images.add(TestImages.noisyJpeg(64, 64, 100 + i));
-        int maxSize = images.stream().mapToInt(x -> x.length).max().orElseThrow();
-        var onA = a.tenant("race", 0, (long) maxSize * fits);
-        var onB = on(b, onA);
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        CountDownLatch go = new CountDownLatch(1);
-        AtomicInteger ok = new AtomicInteger(), over = new AtomicInteger(), other = new AtomicInteger();
-        List<Future<?>> fs = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            int client = c;
-            fs.add(pool.submit(() -> {
-                var t = client % 2 == 0 ? onA : onB;
-                var top = t.client();
-                go.await();
-                for (int i = 0; i < perClient; i++) {
-                    byte[] img = images.get(client * perClient + i);
-                    PictureUploadResponse r = top.execute(new PictureRequest<>("taobao.picture.upload", PictureUploadResponse.class)
-                            .param("picture_category_id", 0).param("image_input_title", "r.jpg").file("img", "r.jpg", img), t.creds.session());
-                    if (r.isSuccess()) ok.incrementAndGet();
-                    else if ("isv.pictureServiceClient-service-error:PICTURE_OVER_AVAILSPACE".equals(r.getSubCode())) over.incrementAndGet();
-                    else other.incrementAndGet();
-                }
-                return null;
-            }));
-        }
-        go.countDown();
-        for (Future<?> f : fs) f.get();
-        pool.shutdown();
-        var tenant = onA.reload();
-        assertThat(other.get()).isZero();
-        assertThat(ok.get() + over.get()).isEqualTo(clients * perClient);
-        assertThat(ok.get()).isGreaterThanOrEqualTo(fits);
-        assertThat(tenant.usedBytes()).isLessThanOrEqualTo(tenant.availableBytes());
-        PictureGetResponse all = onB.client().execute(new PictureRequest<>("taobao.picture.get", PictureGetResponse.class)
-                .param("page_size", 100), onB.creds.session());
-        assertThat(all.getTotalResults()).isEqualTo(ok.get());
-        assertThat(all.getPictures().stream().mapToLong(p -> p.getSizes()).sum()).isEqualTo(tenant.usedBytes());
+        QuotaRaceTest.race(List.of(a, b)); // clients alternate between the nodes; both must list the same
     }
 
     /** A VOD request signed once (RPC HMAC-SHA1, as the SDKs sign) and sent to both nodes: the second is a replay. */

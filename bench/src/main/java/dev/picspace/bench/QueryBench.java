@@ -12,7 +12,6 @@ import dev.picspace.store.StoreSqlText;
 import dev.picspace.topclient.PictureRequest;
 import dev.picspace.topclient.Responses.PictureGetResponse;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -50,9 +49,7 @@ public final class QueryBench {
     public static void main(String[] args) {
         BenchStores.exitAfter(() -> {
             BenchStores stores = BenchStores.selected();
-            Path dir = Path.of(args.length > 0 ? args[0] : stores == BenchStores.EMBEDDED ? "bench/out/query-db" : "bench/out/query-pg")
-                    .toAbsolutePath();
-            try (QueryDatabase db = QueryDatabase.open(stores, dir)) {
+            try (QueryDatabase db = QueryDatabase.open(stores, QueryDatabase.directory(stores, args))) {
                 run(stores, db);
             }
         });

@@ -63,6 +63,12 @@ abstract class QueryDatabase implements AutoCloseable {
             + "10%% client:phone; all share one real blob (ref_count %,d); ";
 
     /** The database for {@code stores} kept in {@code dir}; for PostgreSQL + S3 this starts them. */
+    /** Where a bench keeps the database of these stores: the first argument, else the default cache directory. */
+    static Path directory(BenchStores stores, String[] args) {
+        return Path.of(args.length > 0 ? args[0] : stores == BenchStores.EMBEDDED ? "bench/out/query-db" : "bench/out/query-pg")
+                .toAbsolutePath();
+    }
+
     static QueryDatabase open(BenchStores stores, Path dir) throws Exception {
         return stores == BenchStores.EMBEDDED ? new Sqlite(dir) : new Postgres(dir);
     }

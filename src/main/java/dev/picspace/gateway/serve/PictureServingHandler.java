@@ -310,9 +310,8 @@ public class PictureServingHandler extends Handler.Abstract {
         long epoch = recent.epoch();
         TransformRequest target;
         try {
-            target = TransformRequest.parse(PictureUrl.pathOf(picture.urlToken(), picture.format()),
-                    TransformRequest.PROCESS_PARAMETER + "=" + java.net.URLEncoder.encode(process, java.nio.charset.StandardCharsets.UTF_8),
-                    transformLimits).orElseThrow(() -> new InvalidTransformException(TransformRequest.Convention.OSS, "not a picture path"));
+            PictureUrl base = PictureUrl.parse(PictureUrl.pathOf(picture.urlToken(), picture.format())).orElseThrow();
+            target = TransformRequest.ofOssProcess(base, process, transformLimits);
         } catch (InvalidTransformException bad) {
             throw new Exceptions.InvalidArgumentException("x-oss-process", bad.getMessage());
         }

@@ -118,9 +118,22 @@ public record TransformRequest(PictureUrl base, Convention convention, List<Step
         }
         if (owner != null && !steps.isEmpty())
             throw new InvalidTransformException(convention, "an owner link (original=…) serves the original only, without operations");
-        // only what changes the answer: cache busters and signatures do not make a new variant
-        String variant = process == null ? suffix : suffix + "?" + PROCESS_PARAMETER + "=" + process;
-        return Optional.of(new TransformRequest(base, convention, steps, owner, variant));
+        return Optional.of(new TransformRequest(base, convention, steps, owner, variant(suffix, process)));
+    }
+
+    /**
+     * {@code x-oss-process} (decoded) on the picture at {@code base}: what OSS GetObject asks for,
+     * and the {@code /i/} query form. The variant names the answer, so both give the same rendition.
+     *
+     * @throws InvalidTransformException the value is not one we honour
+     */
+    public static TransformRequest ofOssProcess(PictureUrl base, String process, TransformLimits limits) {
+        return new TransformRequest(base, Convention.OSS, OssProcess.parse(process, limits), null, variant("", process));
+    }
+
+    /** Only what changes the answer: cache busters and signatures do not make a new variant. */
+    private static String variant(String suffix, String process) {
+        return process == null ? suffix : suffix + "?" + PROCESS_PARAMETER + "=" + process;
     }
 
     /**
