@@ -135,7 +135,7 @@ public final class RequestParameters implements AutoCloseable {
                                   Supplier<InputStream> body, long maxBodyBytes) {
         if (maxBodyBytes < 0) throw new IllegalArgumentException("maxBodyBytes < 0");
         Collector collected = new Collector();
-        InputStream in = null;
+        InputStream raw = null;
         try {
             if (rawQuery != null && !rawQuery.isEmpty())
                 UrlEncodedForm.parse(rawQuery.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8,
@@ -145,16 +145,19 @@ public final class RequestParameters implements AutoCloseable {
             HeaderValue type = HeaderValue.parse(contentType);
             switch (type.token) {
                 case "application/x-www-form-urlencoded" -> {
-                    in = new BodyLimitInputStream(body.get(), maxBodyBytes);
-                    readForm(in, charsetOf(type, StandardCharsets.UTF_8), collected);
+                    raw = body.get();
+                    readForm(new BodyLimitInputStream(raw, maxBodyBytes), charsetOf(type, StandardCharsets.UTF_8), collected);
                 }
                 case "multipart/form-data" -> {
                     String boundary = MultipartParser.boundary(contentType);
-                    in = new BodyLimitInputStream(body.get(), maxBodyBytes);
-                    readMultipart(new MultipartParser(in, boundary), charsetOf(type, StandardCharsets.UTF_8), collected);
+                    raw = body.get();
+                    readMultipart(new MultipartParser(new BodyLimitInputStream(raw, maxBodyBytes), boundary),
+                            charsetOf(type, StandardCharsets.UTF_8), collected);
                 }
                 default -> { /* not a parameter body: leave it unread (top.md §2.2 uses only these two) */ }
             }
+            // At the end of the body this only releases the last chunk.
+            if (raw != null) closeQuietly(raw);
             return collected.build();
         } catch (IOException e) {
             collected.deleteTempFiles();
@@ -162,11 +165,12 @@ public final class RequestParameters implements AutoCloseable {
         } catch (RuntimeException e) {
             collected.deleteTempFiles();
             throw e;
-        } finally {
-            // At the end of the body this only releases the last chunk; after an error it also tells
-            // the server the rest of the body will not be read.
-            if (in != null) closeQuietly(in);
         }
+        // After a refusal the body is deliberately left open: closing it fails the request's content,
+        // so the caller's discardBody could no longer drain what the client is still sending, and the
+        // server would close the connection under a client mid-upload, whose TCP stack may then reset
+        // it and lose the error response (RFC 9112 §9.6, tear-down). The caller drains a bounded amount
+        // (discardBody) and answers; Jetty closes the connection when more than that remains.
     }
 
     /** One value by name: the body's if both query and body have it; null if absent. Files are not included. */
